@@ -1,0 +1,269 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
+from odoo import api, fields, models
+from odoo.exceptions import AccessError, ValidationError
+
+# Fields that only the verification workflow may change.
+PROTECTED_FIELDS = {"state", "verified_by", "verified_date", "migrated_order_id"}
+REQUIRED_FIELDS = ("partner_id", "competitor_product_id")
+
+
+class CrossgradeOrigin(models.Model):
+    _name = "crossgrade.origin"
+    _description = "Crossgrade Origin (competitor product used by a customer)"
+    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _order = "renewal_date, id desc"
+    _check_company_auto = True
+
+    # Who and what
+    partner_id = fields.Many2one(
+        "res.partner",
+        string="Customer",
+        required=True,
+        index=True,
+        ondelete="restrict",
+        tracking=True,
+        check_company=True,
+        help="Always the commercial entity: a contact is replaced by its company.",
+    )
+    competitor_product_id = fields.Many2one(
+        "crossgrade.competitor.product",
+        string="Competitor Product",
+        required=True,
+        ondelete="restrict",
+        tracking=True,
+        check_company=True,
+    )
+    competitor_id = fields.Many2one(
+        related="competitor_product_id.competitor_id",
+        store=True,
+        index=True,
+        string="Competitor",
+    )
+    company_id = fields.Many2one(
+        "res.company",
+        required=True,
+        index=True,
+        default=lambda self: self.env.company,
+    )
+    user_id = fields.Many2one(
+        "res.users",
+        string="Salesperson",
+        default=lambda self: self.env.user,
+        tracking=True,
+    )
+    active = fields.Boolean(default=True)
+    # Contract at the competitor
+    seats = fields.Integer(
+        default=1,
+        tracking=True,
+        help="Seats or licences in use; the crossgrade price covers at most "
+        "this many units.",
+    )
+    renewal_date = fields.Date(
+        tracking=True,
+        help="When the competitor contract renews or ends: the moment to make "
+        "the offer. Past the grace period after this date the origin no longer "
+        "qualifies for crossgrade prices.",
+    )
+    proof_attachment_ids = fields.Many2many(
+        "ir.attachment",
+        string="Proof",
+        help="Licence, invoice or contract proving the use of the competitor "
+        "product.",
+    )
+    note = fields.Text()
+    # Verification
+    state = fields.Selection(
+        [
+            ("declared", "Declared"),
+            ("verified", "Verified"),
+            ("rejected", "Rejected"),
+            ("migrated", "Migrated"),
+        ],
+        default="declared",
+        required=True,
+        readonly=True,
+        copy=False,
+        index=True,
+        tracking=True,
+    )
+    verified_by = fields.Many2one("res.users", readonly=True, copy=False)
+    verified_date = fields.Datetime(readonly=True, copy=False)
+    migrated_order_id = fields.Many2one(
+        "sale.order",
+        string="Migrated by Order",
+        readonly=True,
+        copy=False,
+        ondelete="restrict",
+    )
+    migration_ids = fields.One2many("crossgrade.migration", "origin_id")
+
+    @api.depends("partner_id.name", "competitor_product_id.display_name")
+    def _compute_display_name(self):
+        for origin in self:
+            origin.display_name = (
+                f"{origin.partner_id.name or ''} / "
+                f"{origin.competitor_product_id.display_name or ''}"
+            )
+
+    @api.constrains("seats")
+    def _check_seats(self):
+        for origin in self:
+            if origin.seats < 0:
+                raise ValidationError(
+                    self.env._(
+                        "The number of seats of a crossgrade origin cannot be "
+                        "negative (got %(seats)s for %(origin)s).",
+                        seats=origin.seats,
+                        origin=origin.display_name,
+                    )
+                )
+
+    @api.model
+    def _check_required_values(self, vals_list):
+        for vals in vals_list:
+            missing = [
+                self._fields[name].string
+                for name in REQUIRED_FIELDS
+                if not vals.get(name)
+            ]
+            if missing:
+                raise ValidationError(
+                    self.env._(
+                        "A crossgrade origin needs a customer and a competitor "
+                        "product; missing: %s.",
+                        ", ".join(missing),
+                    )
+                )
+
+    @api.model
+    def _commercial_vals(self, vals):
+        if vals.get("partner_id"):
+            partner = self.env["res.partner"].browse(vals["partner_id"])
+            vals["partner_id"] = partner.commercial_partner_id.id
+        return vals
+
+    def _check_protected_write(self, vals):
+        if (
+            PROTECTED_FIELDS & set(vals)
+            and not self.env.su
+            and not self.env.user.has_group("sales_team.group_sale_manager")
+        ):
+            raise AccessError(
+                self.env._(
+                    "Only Sales managers can change the verification state of a "
+                    "crossgrade origin; use Verify or Reject."
+                )
+            )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        self._check_required_values(vals_list)
+        for vals in vals_list:
+            self._check_protected_write(
+                {k: v for k, v in vals.items() if k != "state" or v != "declared"}
+            )
+            self._commercial_vals(vals)
+        return super().create(vals_list)
+
+    def write(self, vals):
+        self._check_protected_write(vals)
+        self._check_required_values(
+            [{name: vals.get(name, True) for name in REQUIRED_FIELDS}]
+        )
+        return super().write(self._commercial_vals(vals))
+
+    # Verification workflow (Sales managers)
+    def _check_manager(self):
+        if not self.env.user.has_group("sales_team.group_sale_manager"):
+            raise AccessError(
+                self.env._(
+                    "Only Sales managers can verify or reject crossgrade origins."
+                )
+            )
+
+    def action_verify(self):
+        self._check_manager()
+        wrong = self.filtered(lambda o: o.state != "declared")
+        if wrong:
+            raise ValidationError(
+                self.env._(
+                    "Only declared origins can be verified; %(origins)s is "
+                    "already %(state)s.",
+                    origins=", ".join(wrong.mapped("display_name")),
+                    state=dict(self._fields["state"]._description_selection(
+                        self.env))[wrong[0].state],
+                )
+            )
+        self.sudo().write(
+            {
+                "state": "verified",
+                "verified_by": self.env.uid,
+                "verified_date": fields.Datetime.now(),
+            }
+        )
+        return True
+
+    def action_reject(self):
+        self._check_manager()
+        wrong = self.filtered(lambda o: o.state not in ("declared", "verified"))
+        if wrong:
+            raise ValidationError(
+                self.env._(
+                    "Only declared or verified origins can be rejected: %s.",
+                    ", ".join(wrong.mapped("display_name")),
+                )
+            )
+        self.sudo().write(
+            {
+                "state": "rejected",
+                "verified_by": self.env.uid,
+                "verified_date": fields.Datetime.now(),
+            }
+        )
+        return True
+
+    def action_reset_to_declared(self):
+        self._check_manager()
+        wrong = self.filtered(lambda o: o.state != "rejected")
+        if wrong:
+            raise ValidationError(
+                self.env._(
+                    "Only rejected origins can be set back to declared: %s.",
+                    ", ".join(wrong.mapped("display_name")),
+                )
+            )
+        self.sudo().write(
+            {"state": "declared", "verified_by": False, "verified_date": False}
+        )
+        return True
+
+    # Sales order hooks
+
+    def _check_still_eligible(self, order):
+        """Refuse to confirm ``order`` on a crossgrade price that no longer holds."""
+        lost = self.filtered(lambda o: o.state not in ("declared", "verified"))
+        if lost:
+            raise ValidationError(
+                self.env._(
+                    "The crossgrade price of %(order)s relies on %(origins)s, "
+                    "which is no longer eligible (rejected or already used by "
+                    "another order); update the prices before confirming.",
+                    order=order.name,
+                    origins=", ".join(lost.mapped("display_name")),
+                )
+            )
+
+    def _mark_migrated(self, order):
+        """Record that ``order`` used these origins: one crossgrade each."""
+        self.sudo().write({"state": "migrated", "migrated_order_id": order.id})
+
+    def _restore_after_cancel(self):
+        """Give the crossgrade back when the order that used it is cancelled."""
+        for origin in self.sudo():
+            origin.write(
+                {
+                    "state": "verified" if origin.verified_by else "declared",
+                    "migrated_order_id": False,
+                }
+            )

@@ -1,0 +1,24 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
+
+from .sale_order import DEFAULT_GRACE_DAYS, GRACE_DAYS_PARAM
+
+
+class ResConfigSettings(models.TransientModel):
+    _inherit = "res.config.settings"
+
+    crossgrade_grace_days = fields.Integer(
+        string="Crossgrade Grace Period (days)",
+        config_parameter=GRACE_DAYS_PARAM,
+        default=DEFAULT_GRACE_DAYS,
+        help="Days after a competitor contract's renewal date during which the "
+        "customer still qualifies for crossgrade prices.",
+    )
+
+    @api.constrains("crossgrade_grace_days")
+    def _check_crossgrade_grace_days(self):
+        if any(settings.crossgrade_grace_days < 0 for settings in self):
+            raise ValidationError(
+                self.env._("The crossgrade grace period cannot be negative.")
+            )

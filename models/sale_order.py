@@ -1,0 +1,176 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
+from odoo import api, fields, models
+from odoo.tools import SQL
+
+GRACE_DAYS_PARAM = "customer_value.crossgrade_grace_days"
+DEFAULT_GRACE_DAYS = 30
+
+
+class SaleOrder(models.Model):
+    _inherit = "sale.order"
+
+    # Crossgrade
+    crossgrade_origin_id = fields.Many2one(
+        "crossgrade.origin",
+        string="Crossgrade Origin",
+        compute="_compute_crossgrade",
+        store=True,
+        index="btree_not_null",
+        help="The customer's competitor product whose crossgrade price this "
+        "order got.",
+    )
+    crossgrade_discount_amount = fields.Monetary(
+        string="Crossgrade Discount",
+        compute="_compute_crossgrade",
+        store=True,
+        help="What the crossgrade pricelist rules took off the regular prices.",
+    )
+    crossgrade_migration_ids = fields.One2many(
+        "crossgrade.migration", "order_id", string="Migration Plans"
+    )
+    crossgrade_migration_count = fields.Integer(
+        compute="_compute_crossgrade_migration_count"
+    )
+
+    @api.depends("order_line.crossgrade_origin_id", "order_line.crossgrade_discount")
+    def _compute_crossgrade(self):
+        for order in self:
+            lines = order.order_line.filtered("crossgrade_origin_id")
+            order.crossgrade_origin_id = lines[:1].crossgrade_origin_id
+            order.crossgrade_discount_amount = sum(lines.mapped("crossgrade_discount"))
+
+    def _compute_crossgrade_migration_count(self):
+        counts = dict(
+            self.env["crossgrade.migration"]._read_group(
+                [("order_id", "in", self.ids)], ["order_id"], ["__count"]
+            )
+        )
+        for order in self:
+            order.crossgrade_migration_count = counts.get(order, 0)
+
+    # Pricing
+
+    def _crossgrade_candidates(self):
+        """Crossgrade rules of this order's pricelist its customer qualifies for.
+
+        One query, whatever the number of lines. Returns a list of
+        ``(rule_id, origin_id, seats)`` in order of preference (verified
+        origins first, then the soonest competitor renewal).
+        """
+        self.ensure_one()
+        partner = self.partner_id.commercial_partner_id
+        if not partner or not self.pricelist_id:
+            return []
+        grace = int(
+            self.env["ir.config_parameter"]
+            .sudo()
+            .get_param(GRACE_DAYS_PARAM, DEFAULT_GRACE_DAYS)
+        )
+        date = fields.Date.to_date(self.date_order or fields.Date.context_today(self))
+        origin_model = self.env["crossgrade.origin"]
+        item_model = self.env["product.pricelist.item"]
+        origin_model.flush_model()
+        item_model.flush_model()
+        query = SQL(
+            """
+            SELECT item.id, origin.id, origin.seats
+              FROM product_pricelist_item item
+              JOIN crossgrade_origin origin
+                ON origin.partner_id = %(partner)s
+               AND origin.company_id = %(company)s
+               AND origin.active
+               AND origin.seats > 0
+               AND (origin.state = 'verified'
+                    OR (origin.state = 'declared'
+                        AND NOT item.crossgrade_verified_only))
+               AND (origin.renewal_date IS NULL
+                    OR origin.renewal_date + %(grace)s >= %(date)s)
+             WHERE item.pricelist_id = %(pricelist)s
+               AND item.crossgrade_restricted
+               AND (EXISTS (SELECT 1
+                              FROM product_pricelist_item_crossgrade_competitor_rel r
+                             WHERE r.item_id = item.id
+                               AND r.competitor_id = origin.competitor_id)
+                    OR EXISTS (SELECT 1
+                                 FROM product_pricelist_item_crossgrade_product_rel r
+                                WHERE r.item_id = item.id
+                                  AND r.competitor_product_id
+                                      = origin.competitor_product_id))
+             ORDER BY origin.state = 'verified' DESC,
+                      origin.renewal_date NULLS LAST, origin.id
+            """,
+            partner=partner.id,
+            company=self.company_id.id,
+            grace=grace,
+            date=date,
+            pricelist=self.pricelist_id.id,
+        )
+        return self.env.execute_query(query)
+
+    def _recompute_prices(self):
+        # "Update prices" re-allocates crossgrade seats before repricing.
+        lines = self._get_update_prices_lines()
+        self.env.add_to_compute(
+            self.env["sale.order.line"]._fields["crossgrade_qty"], lines
+        )
+        return super()._recompute_prices()
+
+    # Confirmation
+
+    def action_confirm(self):
+        origins_by_order = {
+            order: order.order_line.crossgrade_origin_id for order in self
+        }
+        for order, origins in origins_by_order.items():
+            origins._check_still_eligible(order)
+        res = super().action_confirm()
+        for order, origins in origins_by_order.items():
+            if origins:
+                origins._mark_migrated(order)
+                order._crossgrade_create_migrations(origins)
+        return res
+
+    def _crossgrade_create_migrations(self, origins):
+        self.ensure_one()
+        migrations = self.env["crossgrade.migration"].create(
+            [
+                {
+                    "partner_id": origin.partner_id.id,
+                    "origin_id": origin.id,
+                    "order_id": self.id,
+                    "user_id": (self.user_id or self.env.user).id,
+                    "company_id": self.company_id.id,
+                }
+                for origin in origins
+            ]
+        )
+        for migration in migrations:
+            migration.activity_schedule(
+                "mail.mail_activity_data_todo",
+                user_id=migration.user_id.id,
+                summary=self.env._("Plan the migration from %s")
+                % migration.competitor_product_id.display_name,
+            )
+        return migrations
+
+    def _action_cancel(self):
+        # A cancelled sale gives the crossgrade back to the customer.
+        migrated = self.env["crossgrade.origin"].search(
+            [("migrated_order_id", "in", self.ids)]
+        )
+        migrated._restore_after_cancel()
+        self.crossgrade_migration_ids.filtered(
+            lambda m: m.state in ("planned", "in_progress")
+        ).write({"state": "cancelled"})
+        return super()._action_cancel()
+
+    def action_view_crossgrade_migrations(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "customer_value.crossgrade_migration_action"
+        )
+        action["domain"] = [("order_id", "=", self.id)]
+        if self.crossgrade_migration_count == 1:
+            action["views"] = [(False, "form")]
+            action["res_id"] = self.crossgrade_migration_ids.id
+        return action

@@ -1,0 +1,176 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
+from collections import defaultdict
+
+from odoo import api, fields, models
+from odoo.tools import float_round
+
+
+class SaleOrderLine(models.Model):
+    _inherit = "sale.order.line"
+
+    # Crossgrade: which origin priced the line, for how many units
+    crossgrade_origin_id = fields.Many2one(
+        "crossgrade.origin",
+        string="Crossgrade Origin",
+        compute="_compute_crossgrade",
+        store=True,
+        index="btree_not_null",
+    )
+    crossgrade_qty = fields.Float(
+        string="Crossgrade Quantity",
+        compute="_compute_crossgrade",
+        store=True,
+        digits="Product Unit of Measure",
+        help="Units priced at the crossgrade price: at most the seats of the "
+        "origin not used by other lines of the order. The other units are at "
+        "the regular price, and the unit price is the blend of both.",
+    )
+    crossgrade_regular_price = fields.Float(
+        string="Regular Unit Price",
+        compute="_compute_crossgrade",
+        store=True,
+        digits="Product Price",
+        help="Unit price the pricelist gives without crossgrade rules.",
+    )
+    crossgrade_discount = fields.Monetary(
+        string="Crossgrade Discount",
+        compute="_compute_crossgrade",
+        store=True,
+        help="What the crossgrade rule took off the regular price of this line.",
+    )
+    crossgrade_explanation = fields.Char(compute="_compute_crossgrade_explanation")
+
+    def _crossgrade_candidates_by_order(self):
+        return {order: order._crossgrade_candidates() for order in self.order_id}
+
+    @api.depends("product_id", "product_uom", "product_uom_qty")
+    def _compute_pricelist_item_id(self):
+        """Let the pricelist see the crossgrade rules the customer qualifies
+        for (one query per order, not per line)."""
+        candidates = self._crossgrade_candidates_by_order()
+        for order, lines in self.grouped("order_id").items():
+            rule_ids = sorted({rule_id for rule_id, _o, _s in candidates.get(order, [])})
+            lines = lines.with_context(crossgrade_rule_ids=rule_ids)
+            super(SaleOrderLine, lines)._compute_pricelist_item_id()
+
+    @api.depends("product_id", "product_uom", "product_uom_qty")
+    def _compute_crossgrade(self):
+        """Allocate the origins' seats to the lines, in line order.
+
+        Lines of the order that are not recomputed keep the seats they hold,
+        so the crossgrade price never covers more units than the origin has.
+        """
+        candidates = self._crossgrade_candidates_by_order()
+        for order, lines in self.grouped("order_id").items():
+            seats = {}
+            origins_by_rule = defaultdict(list)
+            for rule_id, origin_id, origin_seats in candidates.get(order, []):
+                seats[origin_id] = origin_seats
+                origins_by_rule[rule_id].append(origin_id)
+            for other in order.order_line - lines:
+                if other.crossgrade_origin_id.id in seats:
+                    seats[other.crossgrade_origin_id.id] -= other.crossgrade_qty
+            crossgrade_lines = lines.filtered(
+                lambda line: line.pricelist_item_id.id in origins_by_rule
+            )
+            (lines - crossgrade_lines).update(
+                {
+                    "crossgrade_origin_id": False,
+                    "crossgrade_qty": 0.0,
+                    "crossgrade_regular_price": 0.0,
+                    "crossgrade_discount": 0.0,
+                }
+            )
+            regular_prices = crossgrade_lines._crossgrade_regular_prices()
+            for line in crossgrade_lines.sorted(lambda sol: (sol.sequence, sol.id)):
+                origin_id = next(
+                    (
+                        origin_id
+                        for origin_id in origins_by_rule[line.pricelist_item_id.id]
+                        if seats[origin_id] > 0
+                    ),
+                    False,
+                )
+                qty = min(line.product_uom_qty, seats[origin_id]) if origin_id else 0.0
+                if origin_id:
+                    seats[origin_id] -= qty
+                regular = regular_prices[line]
+                crossgrade_price = super(SaleOrderLine, line)._get_pricelist_price()
+                line.update(
+                    {
+                        "crossgrade_origin_id": origin_id,
+                        "crossgrade_qty": qty,
+                        "crossgrade_regular_price": regular,
+                        "crossgrade_discount": line.currency_id.round(
+                            max(regular - crossgrade_price, 0.0) * qty
+                        ),
+                    }
+                )
+
+    def _crossgrade_regular_prices(self):
+        """Unit prices without crossgrade rules: one rule search per order.
+
+        Mirrors ``product.pricelist._compute_price_rule`` for lines that differ
+        in quantity and unit of measure.
+        """
+        prices = {}
+        for order, lines in self.grouped("order_id").items():
+            pricelist = order.pricelist_id.with_context(crossgrade_rule_ids=[])
+            date = lines[:1]._get_order_date() or fields.Datetime.now()
+            rules = pricelist._get_applicable_rules(lines.product_id, date)
+            for line in lines:
+                product = line.product_id.with_context(
+                    **line._get_product_price_context()
+                )
+                uom = line.product_uom or product.uom_id
+                quantity = line.product_uom_qty or 1.0
+                qty_in_product_uom = uom._compute_quantity(
+                    quantity, product.uom_id, raise_if_failure=False
+                )
+                rule = next(
+                    (r for r in rules if r._is_applicable_for(product, qty_in_product_uom)),
+                    rules.browse(),
+                )
+                prices[line] = rule._compute_price(
+                    product, quantity, uom, date=date, currency=line.currency_id
+                )
+        return prices
+
+    @api.depends("crossgrade_qty", "product_uom_qty", "crossgrade_origin_id")
+    def _compute_crossgrade_explanation(self):
+        for line in self:
+            if not line.pricelist_item_id.crossgrade_restricted:
+                line.crossgrade_explanation = False
+            elif not line.crossgrade_origin_id:
+                line.crossgrade_explanation = self.env._(
+                    "The customer's crossgrade seats are used by other lines: "
+                    "regular price."
+                )
+            elif line.crossgrade_qty < line.product_uom_qty:
+                line.crossgrade_explanation = self.env._(
+                    "Crossgrade price for %(seats)s of %(qty)s units (seats of "
+                    "%(origin)s), regular price for the rest: blended unit price.",
+                    seats=float_round(line.crossgrade_qty, 2),
+                    qty=float_round(line.product_uom_qty, 2),
+                    origin=line.crossgrade_origin_id.competitor_product_id.display_name,
+                )
+            else:
+                line.crossgrade_explanation = self.env._(
+                    "Crossgrade price: migrating from %s.",
+                    line.crossgrade_origin_id.competitor_product_id.display_name,
+                )
+
+    def _get_pricelist_price(self):
+        """Blend the crossgrade and regular prices when the origin's seats do
+        not cover the whole quantity."""
+        price = super()._get_pricelist_price()
+        if not self.pricelist_item_id.crossgrade_restricted:
+            return price
+        quantity = self.product_uom_qty or 1.0
+        crossgrade_qty = min(self.crossgrade_qty, quantity)
+        if crossgrade_qty >= quantity:
+            return price
+        return (
+            crossgrade_qty * price
+            + (quantity - crossgrade_qty) * self.crossgrade_regular_price
+        ) / quantity

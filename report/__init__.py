@@ -1,0 +1,1 @@
+from . import crossgrade_win_report
