@@ -1,12 +1,14 @@
-from . import crossgrade_competitor
-from . import crossgrade_competitor_product
-from . import crossgrade_origin
-from . import crossgrade_check_template
-from . import crossgrade_migration
-from . import crossgrade_migration_check
-from . import product_pricelist
-from . import product_pricelist_item
-from . import res_config_settings
-from . import res_partner
-from . import sale_order
-from . import sale_order_line
+from . import (
+    crossgrade_check_template,
+    crossgrade_competitor,
+    crossgrade_competitor_product,
+    crossgrade_migration,
+    crossgrade_migration_check,
+    crossgrade_origin,
+    product_pricelist,
+    product_pricelist_item,
+    res_config_settings,
+    res_partner,
+    sale_order,
+    sale_order_line,
+)

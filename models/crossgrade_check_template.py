@@ -37,8 +37,7 @@ class CrossgradeCheckTemplate(models.Model):
         "crossgrade.competitor.product",
         string="Competitor Products",
         check_company=True,
-        help="Only for migrations from these competitor products; empty means "
-        "all.",
+        help="Only for migrations from these competitor products; empty means " "all.",
     )
 
     @api.model

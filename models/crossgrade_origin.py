@@ -27,7 +27,6 @@ class CrossgradeOrigin(models.Model):
     )
     competitor_product_id = fields.Many2one(
         "crossgrade.competitor.product",
-        string="Competitor Product",
         required=True,
         ondelete="restrict",
         tracking=True,
@@ -191,8 +190,9 @@ class CrossgradeOrigin(models.Model):
                     "Only declared origins can be verified; %(origins)s is "
                     "already %(state)s.",
                     origins=", ".join(wrong.mapped("display_name")),
-                    state=dict(self._fields["state"]._description_selection(
-                        self.env))[wrong[0].state],
+                    state=dict(self._fields["state"]._description_selection(self.env))[
+                        wrong[0].state
+                    ],
                 )
             )
         self.sudo().write(

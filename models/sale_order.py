@@ -12,7 +12,6 @@ class SaleOrder(models.Model):
     # Crossgrade
     crossgrade_origin_id = fields.Many2one(
         "crossgrade.origin",
-        string="Crossgrade Origin",
         compute="_compute_crossgrade",
         store=True,
         index="btree_not_null",
@@ -110,9 +109,8 @@ class SaleOrder(models.Model):
     def _recompute_prices(self):
         # "Update prices" re-allocates crossgrade seats before repricing.
         lines = self._get_update_prices_lines()
-        self.env.add_to_compute(
-            self.env["sale.order.line"]._fields["crossgrade_qty"], lines
-        )
+        lines.invalidate_recordset(["pricelist_item_id"])
+        lines._compute_crossgrade()
         return super()._recompute_prices()
 
     # Confirmation
@@ -148,8 +146,10 @@ class SaleOrder(models.Model):
             migration.activity_schedule(
                 "mail.mail_activity_data_todo",
                 user_id=migration.user_id.id,
-                summary=self.env._("Plan the migration from %s")
-                % migration.competitor_product_id.display_name,
+                summary=self.env._(
+                    "Plan the migration from %s",
+                    migration.competitor_product_id.display_name,
+                ),
             )
         return migrations
 

@@ -11,15 +11,16 @@ class SaleOrderLine(models.Model):
     # Crossgrade: which origin priced the line, for how many units
     crossgrade_origin_id = fields.Many2one(
         "crossgrade.origin",
-        string="Crossgrade Origin",
         compute="_compute_crossgrade",
         store=True,
+        precompute=True,
         index="btree_not_null",
     )
     crossgrade_qty = fields.Float(
         string="Crossgrade Quantity",
         compute="_compute_crossgrade",
         store=True,
+        precompute=True,
         digits="Product Unit of Measure",
         help="Units priced at the crossgrade price: at most the seats of the "
         "origin not used by other lines of the order. The other units are at "
@@ -29,13 +30,14 @@ class SaleOrderLine(models.Model):
         string="Regular Unit Price",
         compute="_compute_crossgrade",
         store=True,
+        precompute=True,
         digits="Product Price",
         help="Unit price the pricelist gives without crossgrade rules.",
     )
     crossgrade_discount = fields.Monetary(
-        string="Crossgrade Discount",
         compute="_compute_crossgrade",
         store=True,
+        precompute=True,
         help="What the crossgrade rule took off the regular price of this line.",
     )
     crossgrade_explanation = fields.Char(compute="_compute_crossgrade_explanation")
@@ -44,17 +46,19 @@ class SaleOrderLine(models.Model):
         return {order: order._crossgrade_candidates() for order in self.order_id}
 
     @api.depends("product_id", "product_uom", "product_uom_qty")
-    def _compute_pricelist_item_id(self):
+    def _compute_pricelist_item_id(self):  # pylint: disable=missing-return
         """Let the pricelist see the crossgrade rules the customer qualifies
         for (one query per order, not per line)."""
         candidates = self._crossgrade_candidates_by_order()
         for order, lines in self.grouped("order_id").items():
-            rule_ids = sorted({rule_id for rule_id, _o, _s in candidates.get(order, [])})
+            rule_ids = sorted(
+                {rule_id for rule_id, _o, _s in candidates.get(order, [])}
+            )
             lines = lines.with_context(crossgrade_rule_ids=rule_ids)
             super(SaleOrderLine, lines)._compute_pricelist_item_id()
 
     @api.depends("product_id", "product_uom", "product_uom_qty")
-    def _compute_crossgrade(self):
+    def _compute_crossgrade(self):  # pylint: disable=missing-return
         """Allocate the origins' seats to the lines, in line order.
 
         Lines of the order that are not recomputed keep the seats they hold,
@@ -70,8 +74,10 @@ class SaleOrderLine(models.Model):
             for other in order.order_line - lines:
                 if other.crossgrade_origin_id.id in seats:
                     seats[other.crossgrade_origin_id.id] -= other.crossgrade_qty
-            crossgrade_lines = lines.filtered(
-                lambda line: line.pricelist_item_id.id in origins_by_rule
+            crossgrade_lines = lines.browse(
+                line.id
+                for line in lines
+                if line.pricelist_item_id.id in origins_by_rule
             )
             (lines - crossgrade_lines).update(
                 {
@@ -82,7 +88,7 @@ class SaleOrderLine(models.Model):
                 }
             )
             regular_prices = crossgrade_lines._crossgrade_regular_prices()
-            for line in crossgrade_lines.sorted(lambda sol: (sol.sequence, sol.id)):
+            for line in crossgrade_lines.sorted("sequence"):
                 origin_id = next(
                     (
                         origin_id
@@ -128,7 +134,11 @@ class SaleOrderLine(models.Model):
                     quantity, product.uom_id, raise_if_failure=False
                 )
                 rule = next(
-                    (r for r in rules if r._is_applicable_for(product, qty_in_product_uom)),
+                    (
+                        r
+                        for r in rules
+                        if r._is_applicable_for(product, qty_in_product_uom)
+                    ),
                     rules.browse(),
                 )
                 prices[line] = rule._compute_price(

@@ -1,0 +1,156 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
+from datetime import date, timedelta
+
+from freezegun import freeze_time
+
+from odoo.tests import tagged
+
+from .common import CrossgradeCommon
+
+
+@tagged("post_install", "-at_install")
+class TestCrossgradePricing(CrossgradeCommon):
+    def test_verified_origin_gets_crossgrade_price(self):
+        origin = self._origin()
+        order = self._quote(user=self.salesman)
+        line = order.order_line
+        self.assertUnitPrice(line, 75.0)
+        self.assertEqual(line.crossgrade_origin_id, origin)
+        self.assertEqual(line.crossgrade_qty, 10)
+        self.assertEqual(line.crossgrade_regular_price, 95.0)
+        self.assertEqual(order.crossgrade_origin_id, origin)
+        self.assertAlmostEqual(order.crossgrade_discount_amount, 200.0)
+        self.assertIn("Rival AV Endpoint", line.crossgrade_explanation)
+
+    def test_declared_origin_needs_verification(self):
+        self._origin(state="declared")
+        order = self._quote()
+        self.assertUnitPrice(order.order_line, 95.0)
+        self.assertFalse(order.crossgrade_origin_id)
+        self.assertFalse(order.crossgrade_discount_amount)
+
+    def test_declared_origin_enough_when_rule_allows(self):
+        origin = self._origin(self.rival_mail, state="declared")
+        order = self._quote(lines=[(self.product_mail, 2)])
+        self.assertUnitPrice(order.order_line, 160.0)
+        self.assertEqual(order.crossgrade_origin_id, origin)
+        self.assertAlmostEqual(order.crossgrade_discount_amount, 2 * (190.0 - 160.0))
+
+    def test_rejected_origin_falls_through(self):
+        self._origin(state="rejected")
+        self.assertUnitPrice(self._quote().order_line, 95.0)
+
+    def test_migrated_origin_falls_through(self):
+        self._origin(state="migrated")
+        self.assertUnitPrice(self._quote().order_line, 95.0)
+
+    def test_no_origin_falls_through_to_next_rule(self):
+        order = self._quote(lines=[(self.product, 1), (self.product_mail, 1)])
+        self.assertUnitPrice(order.order_line[0], 95.0)
+        self.assertUnitPrice(order.order_line[1], 190.0)
+        self.assertFalse(order.order_line.crossgrade_origin_id)
+
+    def test_no_other_rule_falls_through_to_list_price(self):
+        self.rule_regular.unlink()
+        self.assertUnitPrice(self._quote().order_line, 100.0)
+        self._origin()
+        self.assertUnitPrice(self._quote().order_line, 75.0)
+
+    def test_other_customer_origin_does_not_apply(self):
+        self._origin()
+        order = self._quote(partner=self.other_customer)
+        self.assertUnitPrice(order.order_line, 95.0)
+
+    def test_contact_of_customer_gets_company_origin(self):
+        origin = self._origin()
+        order = self._quote(partner=self.contact)
+        self.assertUnitPrice(order.order_line, 75.0)
+        self.assertEqual(order.crossgrade_origin_id, origin)
+
+    def test_competitor_level_rule_matches_any_product_of_competitor(self):
+        origin = self._origin(self.rival_mail)
+        order = self._quote()
+        self.assertUnitPrice(order.order_line, 75.0)
+        self.assertEqual(order.crossgrade_origin_id, origin)
+
+    def test_product_level_rule_needs_that_product(self):
+        self._origin(self.rival_endpoint)
+        order = self._quote(lines=[(self.product_mail, 1)])
+        self.assertUnitPrice(order.order_line, 190.0)
+        self._origin(self.other_server)
+        order = self._quote(lines=[(self.product_mail, 1)])
+        self.assertUnitPrice(order.order_line, 190.0)
+
+    def test_origin_of_other_competitor_does_not_match(self):
+        self._origin(self.other_server)
+        self.assertUnitPrice(self._quote().order_line, 95.0)
+
+    def test_seats_cap_blends_price_on_the_line(self):
+        self._origin(seats=5)
+        line = self._quote().order_line
+        # 5 units at 75, 5 at 95.
+        self.assertUnitPrice(line, 85.0)
+        self.assertEqual(line.crossgrade_qty, 5)
+        self.assertAlmostEqual(line.crossgrade_discount, 5 * 20.0)
+        self.assertIn("5.0 of 10.0", line.crossgrade_explanation)
+
+    def test_seats_are_shared_by_the_lines_of_an_order(self):
+        self._origin(seats=5)
+        order = self._quote(
+            lines=[(self.product, 3), (self.product, 4), (self.product, 2)]
+        )
+        first, second, third = order.order_line
+        self.assertEqual(
+            (first.crossgrade_qty, second.crossgrade_qty, third.crossgrade_qty),
+            (3, 2, 0),
+        )
+        self.assertUnitPrice(first, 75.0)
+        self.assertUnitPrice(second, (2 * 75.0 + 2 * 95.0) / 4)
+        self.assertUnitPrice(third, 95.0)
+        self.assertIn("used by other lines", third.crossgrade_explanation)
+        self.assertAlmostEqual(order.crossgrade_discount_amount, 5 * 20.0)
+
+    def test_changing_quantity_reallocates_seats(self):
+        self._origin(seats=5)
+        order = self._quote(lines=[(self.product, 3), (self.product, 4)])
+        first, second = order.order_line
+        first.product_uom_qty = 1
+        self.assertEqual(first.crossgrade_qty, 1)
+        self.assertUnitPrice(first, 75.0)
+        # The other line keeps its price until prices are updated.
+        self.assertEqual(second.crossgrade_qty, 2)
+        order.action_update_prices()
+        self.assertEqual(second.crossgrade_qty, 4)
+        self.assertUnitPrice(second, 75.0)
+
+    def test_zero_seats_never_qualify(self):
+        self._origin(seats=0)
+        self.assertUnitPrice(self._quote().order_line, 95.0)
+
+    @freeze_time("2026-06-30")
+    def test_grace_period_after_competitor_renewal(self):
+        origin = self._origin(renewal_date=date(2026, 6, 30) - timedelta(days=31))
+        self.assertUnitPrice(self._quote().order_line, 95.0)
+        origin.renewal_date = date(2026, 6, 30) - timedelta(days=30)
+        self.assertUnitPrice(self._quote().order_line, 75.0)
+        origin.renewal_date = date(2026, 6, 30) - timedelta(days=45)
+        self.env["res.config.settings"].create({"crossgrade_grace_days": 60}).execute()
+        self.assertUnitPrice(self._quote().order_line, 75.0)
+
+    def test_update_prices_after_verification(self):
+        origin = self._origin(state="declared")
+        order = self._quote()
+        self.assertUnitPrice(order.order_line, 95.0)
+        origin.with_user(self.manager).action_verify()
+        order.action_update_prices()
+        self.assertUnitPrice(order.order_line, 75.0)
+        self.assertEqual(order.crossgrade_origin_id, origin)
+
+    def test_pricing_outside_an_order_ignores_crossgrade_rules(self):
+        self._origin()
+        price = self.pricelist._get_product_price(self.product, 1.0)
+        self.assertAlmostEqual(price, 95.0)
+
+    def test_archived_origin_does_not_qualify(self):
+        self._origin(active=False)
+        self.assertUnitPrice(self._quote().order_line, 95.0)
