@@ -18,8 +18,10 @@ CV_HOME="${CUSTOMER_VALUE_HOME:-$HOME/.cache/customer_value}"
 CV_VENV="$CV_HOME/venv"
 CV_BUILD="$CV_ROOT/.build"
 # Odoo takes an addon's technical name from its folder's name; the clone may
-# be called anything, so expose the root as build/addons/customer_value.
-CV_ADDONS="$CV_BUILD/addons"
+# be called anything, so expose the root as <folder>/customer_value. The folder
+# is outside the clone (one per clone), so that tools walking the addon never
+# meet the link again.
+CV_ADDONS="$CV_HOME/addons/$(printf '%s' "$CV_ROOT" | sha1sum | cut -c1-12)"
 ODOO_SRC_CANDIDATES=(
     "$CV_HOME/odoo-src"
     /work/odoo-18.0
