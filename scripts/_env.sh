@@ -14,7 +14,8 @@
 set -euo pipefail
 
 CV_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-CV_HOME="${CUSTOMER_VALUE_HOME:-$HOME/.cache/customer_value}"
+CV_USER_HOME="${HOME:-$(getent passwd "$(id -u)" | cut -d: -f6)}"
+CV_HOME="${CUSTOMER_VALUE_HOME:-$CV_USER_HOME/.cache/customer_value}"
 CV_VENV="$CV_HOME/venv"
 CV_BUILD="$CV_ROOT/.build"
 # Odoo takes an addon's technical name from its folder's name; the clone may
