@@ -35,6 +35,11 @@
         "report/crossgrade_win_report_views.xml",
         "views/menus.xml",
     ],
+    "assets": {
+        "web.assets_tests": [
+            "customer_value/static/tests/tours/*.js",
+        ],
+    },
     "demo": [
         "demo/crossgrade_demo.xml",
     ],

@@ -181,62 +181,59 @@ class CrossgradeOrigin(models.Model):
                 )
             )
 
-    def action_verify(self):
+    def _set_verification(self, allowed_states, vals, error):
+        """Move the origins to ``vals`` if all are in ``allowed_states``;
+        otherwise raise ``error(wrong_origins)`` and write nothing."""
         self._check_manager()
-        wrong = self.filtered(lambda o: o.state != "declared")
+        wrong = self.filtered(lambda o: o.state not in allowed_states)
         if wrong:
-            raise ValidationError(
-                self.env._(
-                    "Only declared origins can be verified; %(origins)s is "
-                    "already %(state)s.",
-                    origins=", ".join(wrong.mapped("display_name")),
-                    state=dict(self._fields["state"]._description_selection(self.env))[
-                        wrong[0].state
-                    ],
-                )
-            )
-        self.sudo().write(
+            raise ValidationError(error(wrong))
+        self.sudo().write(vals)
+        return True
+
+    def _names(self):
+        return ", ".join(self.mapped("display_name"))
+
+    def action_verify(self):
+        states = dict(self._fields["state"]._description_selection(self.env))
+        return self._set_verification(
+            ("declared",),
             {
                 "state": "verified",
                 "verified_by": self.env.uid,
                 "verified_date": fields.Datetime.now(),
-            }
+            },
+            lambda wrong: self.env._(
+                "Only declared origins can be verified; %(origins)s is "
+                "already %(state)s.",
+                origins=wrong._names(),
+                state=states[wrong[0].state],
+            ),
         )
-        return True
 
     def action_reject(self):
-        self._check_manager()
-        wrong = self.filtered(lambda o: o.state not in ("declared", "verified"))
-        if wrong:
-            raise ValidationError(
-                self.env._(
-                    "Only declared or verified origins can be rejected: %s.",
-                    ", ".join(wrong.mapped("display_name")),
-                )
-            )
-        self.sudo().write(
+        return self._set_verification(
+            ("declared", "verified"),
             {
                 "state": "rejected",
                 "verified_by": self.env.uid,
                 "verified_date": fields.Datetime.now(),
-            }
+            },
+            lambda wrong: self.env._(
+                "Only declared or verified origins can be rejected: %s.",
+                wrong._names(),
+            ),
         )
-        return True
 
     def action_reset_to_declared(self):
-        self._check_manager()
-        wrong = self.filtered(lambda o: o.state != "rejected")
-        if wrong:
-            raise ValidationError(
-                self.env._(
-                    "Only rejected origins can be set back to declared: %s.",
-                    ", ".join(wrong.mapped("display_name")),
-                )
-            )
-        self.sudo().write(
-            {"state": "declared", "verified_by": False, "verified_date": False}
+        return self._set_verification(
+            ("rejected",),
+            {"state": "declared", "verified_by": False, "verified_date": False},
+            lambda wrong: self.env._(
+                "Only rejected origins can be set back to declared: %s.",
+                wrong._names(),
+            ),
         )
-        return True
 
     # Sales order hooks
 
@@ -250,7 +247,7 @@ class CrossgradeOrigin(models.Model):
                     "which is no longer eligible (rejected or already used by "
                     "another order); update the prices before confirming.",
                     order=order.name,
-                    origins=", ".join(lost.mapped("display_name")),
+                    origins=lost._names(),
                 )
             )
 

@@ -102,6 +102,16 @@ cv_setup_postgres() {
         cv_die "cannot connect to PostgreSQL as $(id -un): create that role (createuser --superuser $(id -un))."
 }
 
+# Headless Chromium from Debian runs the web client tours (HttpCase.start_tour).
+cv_setup_browser() {
+    command -v chromium >/dev/null 2>&1 && return
+    cv_log "Installing Chromium from Debian (for the UI tours)"
+    command -v apt-get >/dev/null 2>&1 || cv_die "Chromium is missing and apt-get is not available: install chromium for the UI tours."
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium >/dev/null ||
+        { apt-get update -q >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium >/dev/null; } ||
+        cv_die "apt-get install chromium failed."
+}
+
 cv_setup_venv() {
     local stamp want
     want="$(cat "$CV_ODOO_SRC/requirements.txt" "$CV_ROOT/scripts/requirements-dev.txt" | sha1sum | cut -c1-12)-$CV_ODOO_SRC"
@@ -147,6 +157,7 @@ cv_addons_path() {
 cv_setup() {
     cv_find_odoo_src
     cv_setup_postgres
+    cv_setup_browser
     cv_setup_venv
     cv_link_addon
     export PATH="$CV_VENV/bin:$PATH"

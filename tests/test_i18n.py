@@ -35,8 +35,9 @@ class TestI18n(TransactionCase):
             po = polib.pofile(str(I18N / f"{lang}.po"))
             with self.subTest(lang=lang):
                 self.assertEqual({entry.msgid for entry in po}, template)
-                self.assertEqual(po.untranslated_entries(), [])
-                self.assertEqual(po.fuzzy_entries(), [])
+                untranslated = [e.msgid for e in po.untranslated_entries()]
+                self.assertFalse(untranslated[:5], f"{len(untranslated)} untranslated")
+                self.assertFalse([e.msgid for e in po.fuzzy_entries()])
                 for entry in po:
                     self.assertEqual(
                         sorted(PLACEHOLDER.findall(entry.msgid)),
