@@ -93,9 +93,10 @@ cv_setup_postgres() {
     me="$(id -un)"
     if [ "$me" = root ]; then
         # Odoo connects as the OS user over the unix socket (peer auth).
-        if ! su postgres -c "psql -tAc \"SELECT 1 FROM pg_roles WHERE rolname='$me'\"" | grep -q 1; then
+        # (cd /: the postgres user may not enter the current directory)
+        if ! (cd / && su postgres -c "psql -tAc \"SELECT 1 FROM pg_roles WHERE rolname='$me'\"") | grep -q 1; then
             cv_log "Creating PostgreSQL role $me"
-            su postgres -c "createuser --superuser $me"
+            (cd / && su postgres -c "createuser --superuser $me")
         fi
     fi
     psql -d postgres -tAc 'SELECT 1' >/dev/null 2>&1 ||
