@@ -2,8 +2,8 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
 {
     "name": "Customer Value",
-    "summary": "Win, grow and keep customers: crossgrade pricing, "
-    "migration plans and crossgrade reporting",
+    "summary": "Win, grow and keep customers: crossgrade pricing, subscription "
+    "plans, plan changes and MRR movements",
     "version": "18.0.1.0.0",
     "category": "Sales/Sales",
     "website": "https://github.com/customer-value/customer_value",
@@ -23,6 +23,8 @@
         "security/ir.model.access.csv",
         "data/ir_sequence_data.xml",
         "data/ir_config_parameter_data.xml",
+        "data/sale_subscription_data.xml",
+        "report/subscription_plan_family_report.xml",
         "views/crossgrade_competitor_views.xml",
         "views/crossgrade_competitor_product_views.xml",
         "views/crossgrade_origin_views.xml",
@@ -31,8 +33,19 @@
         "views/product_pricelist_item_views.xml",
         "views/sale_order_views.xml",
         "views/res_partner_views.xml",
+        "views/subscription_plan_family_views.xml",
+        "views/subscription_plan_feature_views.xml",
+        "views/sale_subscription_change_reason_views.xml",
+        "views/sale_subscription_change_views.xml",
+        "views/sale_subscription_retention_views.xml",
+        "views/sale_subscription_views.xml",
+        "views/sale_subscription_template_views.xml",
+        "views/product_template_views.xml",
         "views/res_config_settings_views.xml",
         "report/crossgrade_win_report_views.xml",
+        "report/sale_subscription_mrr_report_views.xml",
+        "wizards/sale_subscription_change_plan_wizard_views.xml",
+        "wizards/close_reason_wizard_views.xml",
         "views/menus.xml",
     ],
     "assets": {

@@ -16,6 +16,10 @@ class ResConfigSettings(models.TransientModel):
         "customer still qualifies for crossgrade prices.",
     )
 
+    subscription_retention_discount = fields.Float(
+        related="company_id.subscription_retention_discount", readonly=False
+    )
+
     @api.constrains("crossgrade_grace_days")
     def _check_crossgrade_grace_days(self):
         if any(settings.crossgrade_grace_days < 0 for settings in self):

@@ -1,1 +1,1 @@
-from . import crossgrade_win_report
+from . import crossgrade_win_report, sale_subscription_mrr_report

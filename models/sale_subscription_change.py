@@ -1,0 +1,360 @@
+# Copyright 2026 customer_value contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
+from odoo import api, fields, models
+from odoo.exceptions import UserError, ValidationError
+from odoo.tools import float_compare
+
+from .sale_subscription import FALLING_TYPES
+
+CHANGE_TYPES = [
+    ("new", "New"),
+    ("upgrade", "Upgrade"),
+    ("downgrade", "Downgrade"),
+    ("expansion", "Expansion"),
+    ("contraction", "Contraction"),
+    ("cross_sell", "Cross-sell"),
+    ("churn", "Churn"),
+    ("reactivation", "Reactivation"),
+]
+# Fields that make the history: they do not change once the movement is done.
+HISTORY_FIELDS = {
+    "subscription_id",
+    "change_type",
+    "date",
+    "mrr_before",
+    "mrr_after",
+    "from_product_id",
+    "to_product_id",
+}
+
+
+class SaleSubscriptionChange(models.Model):
+    _name = "sale.subscription.change"
+    _description = "Subscription MRR Movement"
+    _order = "date desc, id desc"
+
+    subscription_id = fields.Many2one(
+        "sale.subscription",
+        string="Subscription",
+        required=True,
+        index=True,
+        ondelete="restrict",
+    )
+    company_id = fields.Many2one(
+        related="subscription_id.company_id", store=True, index=True
+    )
+    currency_id = fields.Many2one(related="company_id.currency_id", string="Currency")
+    subscription_currency_id = fields.Many2one(
+        related="subscription_id.currency_id", string="Subscription Currency"
+    )
+    partner_id = fields.Many2one(
+        "res.partner",
+        string="Customer",
+        compute="_compute_partner_id",
+        store=True,
+        index=True,
+        help="The commercial partner: churn and retention are counted per customer.",
+    )
+    date = fields.Date(required=True, index=True, default=fields.Date.context_today)
+    state = fields.Selection(
+        [("scheduled", "Scheduled"), ("done", "Done"), ("cancelled", "Cancelled")],
+        required=True,
+        default="done",
+        index=True,
+    )
+    change_type = fields.Selection(
+        CHANGE_TYPES, string="Type", required=True, index=True
+    )
+    mrr_before = fields.Monetary(string="MRR Before", currency_field="currency_id")
+    mrr_after = fields.Monetary(string="MRR After", currency_field="currency_id")
+    mrr_delta = fields.Monetary(
+        string="MRR Change",
+        compute="_compute_mrr_delta",
+        store=True,
+        currency_field="currency_id",
+    )
+    from_product_id = fields.Many2one(
+        "product.product", string="From", ondelete="restrict"
+    )
+    to_product_id = fields.Many2one("product.product", string="To", ondelete="restrict")
+    quantity = fields.Float(
+        digits="Product Unit of Measure",
+        help="Quantity of the new plan, for a scheduled plan change.",
+    )
+    reason_id = fields.Many2one(
+        "sale.subscription.change.reason", string="Reason", ondelete="restrict"
+    )
+    close_reason_id = fields.Many2one(
+        "sale.subscription.close.reason",
+        string="Close Reason",
+        ondelete="restrict",
+        help="Why the customer asked to close the subscription.",
+    )
+    note = fields.Text()
+    user_id = fields.Many2one(
+        "res.users", string="Done by", default=lambda self: self.env.user
+    )
+    prorated_amount = fields.Monetary(
+        currency_field="subscription_currency_id",
+        help="Price difference for the rest of the period already invoiced.",
+    )
+    proration_mode = fields.Selection(
+        [("next_invoice", "On the next invoice"), ("invoice_now", "One-off invoice")],
+        default="next_invoice",
+    )
+    proration_invoice_id = fields.Many2one(
+        "account.move", string="Proration Invoice", readonly=True, ondelete="set null"
+    )
+    proration_order_id = fields.Many2one(
+        "sale.order", string="Proration Order", readonly=True, ondelete="set null"
+    )
+
+    @api.depends("subscription_id.partner_id.commercial_partner_id")
+    def _compute_partner_id(self):
+        for change in self:
+            # Keep the customer of the history when the subscription moves.
+            if not change.partner_id:
+                change.partner_id = change.subscription_id.commercial_partner_id
+
+    @api.depends("mrr_before", "mrr_after")
+    def _compute_mrr_delta(self):
+        for change in self:
+            change.mrr_delta = change.mrr_after - change.mrr_before
+
+    @api.depends("subscription_id", "change_type", "date")
+    def _compute_display_name(self):
+        types = dict(CHANGE_TYPES)
+        for change in self:
+            change.display_name = " · ".join(
+                str(part)
+                for part in (
+                    change.subscription_id.display_name or "",
+                    types.get(change.change_type, ""),
+                    change.date or "",
+                )
+            )
+
+    @api.constrains(
+        "change_type",
+        "mrr_before",
+        "mrr_after",
+        "reason_id",
+        "close_reason_id",
+        "state",
+    )
+    def _check_reason(self):
+        for change in self:
+            if (
+                change.state == "cancelled"
+                or change.reason_id
+                or change.close_reason_id
+            ):
+                continue
+            falling = change.change_type in FALLING_TYPES or (
+                float_compare(
+                    change.mrr_after,
+                    change.mrr_before,
+                    precision_rounding=change.currency_id.rounding or 0.01,
+                )
+                < 0
+            )
+            if falling:
+                raise ValidationError(
+                    self.env._(
+                        "A reason is required: the %(type)s of %(name)s lowers its MRR "
+                        "from %(before)s to %(after)s. Set the reason for this change "
+                        "(or the close reason) and try again.",
+                        type=dict(CHANGE_TYPES)[change.change_type].lower(),
+                        name=change.subscription_id.display_name,
+                        before=change.mrr_before,
+                        after=change.mrr_after,
+                    )
+                )
+
+    @api.constrains("quantity", "state")
+    def _check_quantity(self):
+        for change in self:
+            if change.state == "scheduled" and change.quantity <= 0:
+                raise ValidationError(
+                    self.env._("A scheduled plan change needs a positive quantity.")
+                )
+
+    def write(self, vals):
+        if not self.env.su and HISTORY_FIELDS.intersection(vals):
+            if any(change.state == "done" for change in self):
+                raise UserError(
+                    self.env._(
+                        "A done MRR movement is history: its subscription, type, date "
+                        "and figures cannot be changed."
+                    )
+                )
+        return super().write(vals)
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_done(self):
+        if any(change.state == "done" for change in self):
+            raise UserError(
+                self.env._(
+                    "A done MRR movement is history and cannot be deleted. Cancel a "
+                    "scheduled change instead."
+                )
+            )
+
+    # ------------------------------------------------------------------
+    # Scheduled plan changes
+    # ------------------------------------------------------------------
+    def action_cancel(self):
+        """Cancel scheduled plan changes."""
+        self.subscription_id.check_access("write")
+        not_scheduled = self.filtered(lambda c: c.state != "scheduled")
+        if not_scheduled:
+            raise UserError(
+                self.env._(
+                    "Only a scheduled change can be cancelled; %(changes)s is not.",
+                    changes=", ".join(not_scheduled.mapped("display_name")),
+                )
+            )
+        for change in self:
+            change.sudo().state = "cancelled"
+            change.subscription_id.message_post(
+                body=self.env._(
+                    "Scheduled plan change to %(plan)s on %(date)s cancelled.",
+                    plan=change.to_product_id.display_name,
+                    date=change.date,
+                )
+            )
+        return True
+
+    def _apply_scheduled(self):
+        """Carry out a due scheduled change; it becomes the done movement."""
+        self.ensure_one()
+        sub = self.subscription_id.with_company(self.company_id)
+        values = {
+            "reason_id": self.reason_id.id,
+            "note": self.note,
+            "date": self.date,
+            "user_id": self.user_id.id,
+            "proration_mode": self.proration_mode,
+        }
+        if sub.stage_id.type == "post":
+            self.state = "cancelled"
+            sub.message_post(
+                body=self.env._(
+                    "Scheduled plan change to %(plan)s not applied: the subscription "
+                    "is closed.",
+                    plan=self.to_product_id.display_name,
+                )
+            )
+            return self
+        preview = sub._cv_plan_change_preview(
+            self.to_product_id,
+            self.quantity or None,
+            max(self.date, fields.Date.context_today(self)),
+        )
+        values["prorated_amount"] = preview["prorated_amount"]
+        return sub._cv_apply_plan_change(preview, values, pending=self)
+
+    @api.model
+    def _cron_apply_scheduled_changes(self, batch_size=200):
+        """Apply the scheduled plan changes that are due, by batches. Each change
+        is applied in its own savepoint: one that fails stays scheduled and is
+        logged on its subscription without blocking the others."""
+        today = fields.Date.context_today(self)
+        domain = [("state", "=", "scheduled"), ("date", "<=", today)]
+        changes = self.search(domain, limit=batch_size, order="date, id")
+        done = 0
+        for change in changes:
+            try:
+                with self.env.cr.savepoint():
+                    change._apply_scheduled()
+                done += 1
+            except (UserError, ValidationError) as error:
+                change.state = "cancelled"
+                change.subscription_id.message_post(
+                    body=self.env._(
+                        "Scheduled plan change to %(plan)s could not be applied and "
+                        "was cancelled: %(error)s",
+                        plan=change.to_product_id.display_name,
+                        error=error.args[0] if error.args else error,
+                    )
+                )
+        remaining = self.search_count(domain) if len(changes) == batch_size else 0
+        self.env["ir.cron"]._notify_progress(done=done, remaining=remaining)
+        return changes
+
+    # ------------------------------------------------------------------
+    # Proration
+    # ------------------------------------------------------------------
+    def _proration_label(self):
+        self.ensure_one()
+        return self.env._(
+            "Prorated %(type)s from %(from)s to %(to)s (%(date)s to %(end)s)",
+            type=dict(CHANGE_TYPES)[self.change_type].lower(),
+            to=self.to_product_id.display_name or "",
+            date=self.date,
+            end=self.subscription_id.recurring_next_date or "",
+            **{"from": self.from_product_id.display_name or ""},
+        )
+
+    def _prepare_proration_invoice_line(self):
+        self.ensure_one()
+        product = self.to_product_id
+        account = (
+            product.property_account_income_id
+            or product.categ_id.property_account_income_categ_id
+        )
+        values = {
+            "product_id": product.id,
+            "name": self._proration_label(),
+            "quantity": 1.0,
+            "price_unit": self.prorated_amount,
+            "tax_ids": [
+                fields.Command.set(
+                    self.subscription_id.sale_subscription_line_ids.filtered(
+                        lambda line: line.product_id == product
+                    )[:1].tax_ids.ids
+                )
+            ],
+            "product_uom_id": product.uom_id.id,
+        }
+        if account:
+            values["account_id"] = account.id
+        return values
+
+    def _prepare_proration_order_line(self):
+        self.ensure_one()
+        return {
+            "product_id": self.to_product_id.id,
+            "name": self._proration_label(),
+            "product_uom_qty": 1.0,
+            "price_unit": self.prorated_amount,
+        }
+
+    def _create_proration_invoice(self):
+        """One-off invoice (or credit note when the change lowers the price) for
+        the prorated amount."""
+        self.ensure_one()
+        sub = self.subscription_id
+        line = self._prepare_proration_invoice_line()
+        move_type = "out_invoice"
+        if self.prorated_amount < 0:
+            move_type = "out_refund"
+            line["price_unit"] = -self.prorated_amount
+        move = (
+            self.env["account.move"]
+            .sudo()
+            .with_company(sub.company_id)
+            .create(
+                {
+                    "move_type": move_type,
+                    "partner_id": sub.partner_id.id,
+                    "currency_id": sub.currency_id.id,
+                    "invoice_origin": sub.name,
+                    "invoice_user_id": sub.user_id.id,
+                    "subscription_id": sub.id,
+                    "invoice_line_ids": [fields.Command.create(line)],
+                }
+            )
+        )
+        self.sudo().proration_invoice_id = move
+        return move

@@ -1,0 +1,1 @@
+from . import close_reason_wizard, sale_subscription_change_plan_wizard
