@@ -410,6 +410,18 @@ class SaleSubscription(models.Model):
         self.with_context(cv_tracking=True)._cv_record_movements(before)
         return res
 
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_mrr_history(self):
+        with_history = self.filtered("change_ids")
+        if with_history:
+            raise UserError(
+                self.env._(
+                    "%(names)s: a subscription with MRR movements is history and cannot "
+                    "be deleted. Close or archive it instead.",
+                    names=", ".join(with_history.mapped("display_name")),
+                )
+            )
+
     # ------------------------------------------------------------------
     # subscription_oca hooks
     # ------------------------------------------------------------------
