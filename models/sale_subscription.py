@@ -103,7 +103,7 @@ class SaleSubscription(models.Model):
     )
     trial_conversion = fields.Float(
         string="Trial Conversion (%)",
-        compute="_compute_trial_state",
+        compute="_compute_trial_conversion",
         store=True,
         aggregator="avg",
         help="100 for a converted trial, 0 otherwise: its average is the conversion "
@@ -175,6 +175,10 @@ class SaleSubscription(models.Model):
                 sub.trial_state = False
             elif sub.trial_state not in ("converted", "lapsed"):
                 sub.trial_state = "trial"
+
+    @api.depends("trial_state")
+    def _compute_trial_conversion(self):
+        for sub in self:
             sub.trial_conversion = 100.0 if sub.trial_state == "converted" else 0.0
 
     def _compute_scheduled_change_count(self):
@@ -831,8 +835,9 @@ class SaleSubscription(models.Model):
             "customer_value.close_reason_trial_lapsed", raise_if_not_found=False
         )
         for sub in self:
-            sub.trial_state = "lapsed"
+            # Closed first: a lapsed trial never counted in MRR.
             sub.close_subscription(reason.id if reason else False)
+            sub.trial_state = "lapsed"
 
     @api.model
     def _cron_process_trials(self, batch_size=200):
