@@ -1,0 +1,92 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
+from odoo.exceptions import AccessError
+from odoo.tests import new_test_user, tagged
+
+from .subscription_common import SubscriptionCommon
+
+
+@tagged("post_install", "-at_install")
+class TestSubscriptionSecurity(SubscriptionCommon):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.other_salesman = new_test_user(
+            cls.env, login="sub_other_salesman", groups="sales_team.group_sale_salesman"
+        )
+        cls.sub = cls._subscription([(cls.basic, 1)])  # salesman's customer
+
+    def test_salesman_changes_own_customers_subscriptions(self):
+        sub = self.sub.with_user(self.salesman)
+        change = sub.change_plan(self.pro.id)
+        self.assertEqual(change.change_type, "upgrade")
+        self.assertEqual(change.user_id, self.salesman)
+        scheduled = sub.change_plan(
+            self.basic.id, reason_id=self.reason.id, effective_date="2999-01-01"
+        )
+        scheduled.action_cancel()
+        self.assertEqual(scheduled.state, "cancelled")
+        self.assertTrue(sub.change_ids.read(["mrr_delta"]))
+
+    def test_salesman_cannot_touch_others_subscriptions(self):
+        sub = self.sub.with_user(self.other_salesman)
+        with self.assertRaises(AccessError):
+            sub.change_plan(self.pro.id)
+        with self.assertRaises(AccessError):
+            self.sub.change_ids.with_user(self.other_salesman).read(["mrr_delta"])
+        # The manager (all documents) can.
+        self.assertEqual(
+            self.sub.with_user(self.manager).change_plan(self.pro.id).change_type,
+            "upgrade",
+        )
+
+    def test_movements_are_written_by_the_model_only(self):
+        change = self.sub.change_ids.with_user(self.salesman)
+        with self.assertRaises(AccessError):
+            change.write({"note": "edited"})
+        with self.assertRaises(AccessError):
+            self.env["sale.subscription.change"].with_user(self.salesman).create(
+                {
+                    "subscription_id": self.sub.id,
+                    "change_type": "new",
+                    "mrr_after": 1000.0,
+                }
+            )
+        with self.assertRaises(AccessError):
+            change.unlink()
+
+    def test_configuration_is_for_managers(self):
+        for model, values in (
+            ("subscription.plan.family", {"name": "Family"}),
+            ("sale.subscription.change.reason", {"name": "Reason"}),
+            ("subscription.plan.feature", {"name": "F", "family_id": self.family.id}),
+        ):
+            with self.subTest(model=model):
+                with self.assertRaises(AccessError):
+                    self.env[model].with_user(self.salesman).create(values)
+                self.assertTrue(self.env[model].with_user(self.manager).create(values))
+        self.assertTrue(
+            self.family.with_user(self.salesman).read(["name"]),
+            "salesmen read the plans they sell",
+        )
+        with self.assertRaises(AccessError):
+            self.env["res.config.settings"].with_user(self.manager).create(
+                {"subscription_retention_discount": 50.0}
+            ).execute()
+
+    def test_multi_company(self):
+        other_company = self.env["res.company"].create({"name": "Elsewhere"})
+        outsider = new_test_user(
+            self.env,
+            login="sub_outsider",
+            groups="sales_team.group_sale_manager",
+            company_id=other_company.id,
+            company_ids=[other_company.id],
+        )
+        Change = self.env["sale.subscription.change"].with_user(outsider)
+        self.assertFalse(Change.search([("subscription_id", "=", self.sub.id)]))
+        with self.assertRaises(AccessError):
+            self.sub.with_user(outsider).read(["mrr"])
+        with self.assertRaises(AccessError):
+            self.sub.change_ids.with_user(outsider).read(["mrr_delta"])
+        Report = self.env["sale.subscription.mrr.report"].with_user(outsider)
+        self.assertFalse(Report.search([("company_id", "=", self.company.id)]))
