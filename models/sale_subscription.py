@@ -429,6 +429,14 @@ class SaleSubscription(models.Model):
     # ------------------------------------------------------------------
     # subscription_oca hooks
     # ------------------------------------------------------------------
+    def action_start_subscription(self):
+        super().action_start_subscription()
+        return True  # callable over XML-RPC (None cannot be marshalled)
+
+    def close_subscription(self, close_reason_id=False):
+        super().close_subscription(close_reason_id)
+        return True
+
     def calculate_recurring_next_date(self, start_date):
         if self.trial_state == "trial" and self.trial_end_date:
             self.recurring_next_date = self.trial_end_date
@@ -654,7 +662,7 @@ class SaleSubscription(models.Model):
             return 0.0
         return self.currency_id.round(period_delta * remaining / total_days)
 
-    @api.returns("sale.subscription.change")
+    @api.returns("sale.subscription.change", lambda change: change.id)
     def change_plan(
         self,
         product_id,

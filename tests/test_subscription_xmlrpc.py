@@ -1,0 +1,126 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
+import contextlib
+import io
+import re
+import xmlrpc.client
+from pathlib import Path
+
+from odoo import Command
+from odoo.tests import HttpCase, get_db_name, tagged
+
+README = Path(__file__).resolve().parents[1] / "README.md"
+
+
+@tagged("post_install", "-at_install")
+class TestSubscriptionXmlrpc(HttpCase):
+    def test_readme_example_runs(self):
+        text = README.read_text(encoding="utf-8")
+        section = text[text.index("### Subscriptions over XML-RPC") :]
+        code = re.search(r"```python\n(.*?)```", section, re.S).group(1)
+        code = code.replace(
+            '"http://localhost:8069", "customer_value", "admin", "admin"',
+            f'"{self.base_url()}", "{get_db_name()}", "admin", "admin"',
+        )
+        self.assertIn(self.base_url(), code)
+        self.env.ref("base.user_admin").password = "admin"
+        self.env.flush_all()
+        output = io.StringIO()
+        with contextlib.redirect_stdout(output):
+            exec(code, {})  # noqa: S102 - our own README
+        self.assertEqual(
+            output.getvalue().splitlines(),
+            [
+                "upgrade 30.0 90.0",
+                "A reason is required",
+                "downgrade scheduled 2999-01-01",
+                "90.0",
+            ],
+        )
+        sub = self.env["sale.subscription"].search(
+            [("partner_id.name", "=", "RPC Subscriber")]
+        )
+        self.assertEqual(
+            sub.change_ids.sorted("id").mapped("change_type"),
+            ["new", "upgrade", "downgrade"],
+        )
+
+    def test_errors_over_xmlrpc(self):
+        salesman, other = (
+            self.env["res.users"].create(
+                {
+                    "name": login,
+                    "login": login,
+                    "password": login,
+                    "groups_id": [
+                        Command.set([self.env.ref("sales_team.group_sale_salesman").id])
+                    ],
+                }
+            )
+            for login in ("rpc_sub_salesman", "rpc_sub_other")
+        )
+        family = self.env["subscription.plan.family"].create({"name": "Fault Suite"})
+        basic, pro = (
+            self.env["product.product"].create(
+                {
+                    "name": name,
+                    "list_price": price,
+                    "plan_family_id": family.id,
+                    "plan_tier": tier,
+                    "taxes_id": False,
+                }
+            )
+            for name, price, tier in (("Fault Basic", 10.0, 1), ("Fault Pro", 30.0, 2))
+        )
+        sub = self.env["sale.subscription"].create(
+            {
+                "partner_id": self.env["res.partner"].create({"name": "Fault Co"}).id,
+                "template_id": self.env["sale.subscription.template"]
+                .create({"name": "Fault Monthly"})
+                .id,
+                "pricelist_id": self.env["product.pricelist"]
+                .create({"name": "Fault Plain"})
+                .id,
+                "user_id": salesman.id,
+                "sale_subscription_line_ids": [
+                    Command.create({"product_id": basic.id})
+                ],
+            }
+        )
+        sub.action_start_subscription()
+        self.env.flush_all()
+        url = self.base_url()
+        models = xmlrpc.client.ServerProxy(f"{url}/xmlrpc/2/object", allow_none=True)
+
+        def call(login, model, method, *args, **kwargs):
+            uid = xmlrpc.client.ServerProxy(f"{url}/xmlrpc/2/common").authenticate(
+                get_db_name(), login, login, {}
+            )
+            return models.execute_kw(
+                get_db_name(), uid, login, model, method, list(args), kwargs
+            )
+
+        user = "rpc_sub_salesman"
+        with self.assertRaisesRegex(xmlrpc.client.Fault, "positive number"):
+            call(
+                user, "sale.subscription", "change_plan", [sub.id], pro.id, quantity=-1
+            )
+        with self.assertRaisesRegex(xmlrpc.client.Fault, "already on plan"):
+            call(user, "sale.subscription", "change_plan", [sub.id], basic.id)
+        with self.assertRaisesRegex(xmlrpc.client.Fault, "does not exist"):
+            call(user, "sale.subscription", "change_plan", [sub.id], 987654)
+        with self.assertRaisesRegex(xmlrpc.client.Fault, "not allowed|access"):
+            call(
+                user,
+                "sale.subscription.change",
+                "create",
+                {"subscription_id": sub.id, "change_type": "new", "mrr_after": 9.0},
+            )
+        with self.assertRaisesRegex(xmlrpc.client.Fault, "not allowed|access"):
+            call("rpc_sub_other", "sale.subscription", "change_plan", [sub.id], pro.id)
+        with self.assertRaisesRegex(xmlrpc.client.Fault, "not allowed|access"):
+            call(user, "subscription.plan.family", "create", {"name": "Mine"})
+        self.assertEqual(len(sub.change_ids), 1)
+        change = call(user, "sale.subscription", "change_plan", [sub.id], pro.id)
+        self.assertEqual(
+            self.env["sale.subscription.change"].browse(change).change_type, "upgrade"
+        )
