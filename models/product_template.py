@@ -9,14 +9,12 @@ class ProductTemplate(models.Model):
 
     plan_family_id = fields.Many2one(
         "subscription.plan.family",
-        string="Plan Family",
         index=True,
         ondelete="restrict",
         help="Subscription plans of one family can be upgraded or downgraded into "
         "each other.",
     )
     plan_tier = fields.Integer(
-        string="Plan Tier",
         help="Rank of the plan in its family: the higher, the richer "
         "(Basic 1 < Pro 2 < Enterprise 3).",
     )

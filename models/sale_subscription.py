@@ -65,12 +65,14 @@ class SaleSubscription(models.Model):
     )
     plan_family_id = fields.Many2one(
         "subscription.plan.family",
-        string="Plan Family",
         compute="_compute_plan",
         store=True,
         index=True,
     )
-    plan_tier = fields.Integer(compute="_compute_plan", store=True, string="Plan Tier")
+    plan_tier = fields.Integer(
+        compute="_compute_plan",
+        store=True,
+    )
     change_ids = fields.One2many(
         "sale.subscription.change", "subscription_id", string="MRR Movements"
     )
@@ -420,8 +422,8 @@ class SaleSubscription(models.Model):
         if with_history:
             raise UserError(
                 self.env._(
-                    "%(names)s: a subscription with MRR movements is history and cannot "
-                    "be deleted. Close or archive it instead.",
+                    "%(names)s: a subscription with MRR movements is history and "
+                    "cannot be deleted. Close or archive it instead.",
                     names=", ".join(with_history.mapped("display_name")),
                 )
             )

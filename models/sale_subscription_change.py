@@ -35,7 +35,6 @@ class SaleSubscriptionChange(models.Model):
 
     subscription_id = fields.Many2one(
         "sale.subscription",
-        string="Subscription",
         required=True,
         index=True,
         ondelete="restrict",
@@ -81,12 +80,9 @@ class SaleSubscriptionChange(models.Model):
         digits="Product Unit of Measure",
         help="Quantity of the new plan, for a scheduled plan change.",
     )
-    reason_id = fields.Many2one(
-        "sale.subscription.change.reason", string="Reason", ondelete="restrict"
-    )
+    reason_id = fields.Many2one("sale.subscription.change.reason", ondelete="restrict")
     close_reason_id = fields.Many2one(
         "sale.subscription.close.reason",
-        string="Close Reason",
         ondelete="restrict",
         help="Why the customer asked to close the subscription.",
     )
@@ -103,10 +99,10 @@ class SaleSubscriptionChange(models.Model):
         default="next_invoice",
     )
     proration_invoice_id = fields.Many2one(
-        "account.move", string="Proration Invoice", readonly=True, ondelete="set null"
+        "account.move", readonly=True, ondelete="set null"
     )
     proration_order_id = fields.Many2one(
-        "sale.order", string="Proration Order", readonly=True, ondelete="set null"
+        "sale.order", readonly=True, ondelete="set null"
     )
 
     @api.depends("subscription_id.partner_id.commercial_partner_id")

@@ -16,7 +16,6 @@ class SaleSubscriptionRetention(models.Model):
 
     subscription_id = fields.Many2one(
         "sale.subscription",
-        string="Subscription",
         required=True,
         index=True,
         ondelete="restrict",

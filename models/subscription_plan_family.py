@@ -21,7 +21,9 @@ class SubscriptionPlanFamily(models.Model):
     feature_ids = fields.One2many(
         "subscription.plan.feature", "family_id", string="Features", copy=True
     )
-    plan_count = fields.Integer(compute="_compute_plan_count", string="Plan Count")
+    plan_count = fields.Integer(
+        compute="_compute_plan_count",
+    )
 
     _sql_constraints = [
         (

@@ -12,7 +12,6 @@ class SubscriptionPlanFeatureValue(models.Model):
 
     feature_id = fields.Many2one(
         "subscription.plan.feature",
-        string="Feature",
         required=True,
         ondelete="cascade",
         index=True,

@@ -1,6 +1,6 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
 from odoo import Command
-from odoo.exceptions import ValidationError
+from odoo.exceptions import UserError, ValidationError
 from odoo.tests import Form, tagged
 
 from .subscription_common import SubscriptionCommon
@@ -155,13 +155,13 @@ class TestSubscriptionMovements(SubscriptionCommon):
     def test_done_movements_are_history(self):
         sub = self._subscription([(self.pro, 1)])
         change = self._done(sub)
-        with self.assertRaises(Exception), self.env.cr.savepoint():
+        with self.assertRaises(UserError), self.env.cr.savepoint():
             change.with_user(self.manager).mrr_after = 5
-        with self.assertRaises(Exception), self.env.cr.savepoint():
+        with self.assertRaises(UserError), self.env.cr.savepoint():
             change.with_user(self.manager).unlink()
         change.with_user(self.manager).note = "Signed at the fair"
         self.assertEqual(change.note, "Signed at the fair")
-        with self.assertRaises(Exception), self.env.cr.savepoint():
+        with self.assertRaises(UserError), self.env.cr.savepoint():
             sub.unlink()
 
     def test_subscription_created_running(self):

@@ -39,7 +39,9 @@ class SaleSubscriptionChangePlanWizard(models.TransientModel):
         "applies it on that date. By default an upgrade applies now and a downgrade "
         "at the next renewal.",
     )
-    reason_id = fields.Many2one("sale.subscription.change.reason", string="Reason")
+    reason_id = fields.Many2one(
+        "sale.subscription.change.reason",
+    )
     note = fields.Text()
     proration_mode = fields.Selection(
         [("next_invoice", "On the next invoice"), ("invoice_now", "One-off invoice")],
