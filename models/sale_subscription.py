@@ -436,8 +436,21 @@ class SaleSubscription(models.Model):
         return True  # callable over XML-RPC (None cannot be marshalled)
 
     def close_subscription(self, close_reason_id=False):
+        if not close_reason_id and self.env.context.get("subscription_close_ended"):
+            ended = self.env.ref(
+                "subscription_oca.close_reason_ended", raise_if_not_found=False
+            )
+            close_reason_id = ended.id if ended else False
         super().close_subscription(close_reason_id)
         return True
+
+    @api.model
+    def cron_subscription_management(self):
+        # subscription_oca closes fixed-term subscriptions at their end date
+        # without a reason; the churn movement records "The subscription ended".
+        return super(
+            SaleSubscription, self.with_context(subscription_close_ended=True)
+        ).cron_subscription_management()
 
     def calculate_recurring_next_date(self, start_date):
         if self.trial_state == "trial" and self.trial_end_date:
@@ -858,7 +871,7 @@ class SaleSubscription(models.Model):
         for sub in subs:
             sub = sub.with_company(sub.company_id)
             if sub.stage_id.type == "in_progress" and (
-                sub.template_id.trial_end_action == "convert"
+                sub.template_id.trial_end_action != "close"
             ):
                 sub.with_context(subscription_change_date=sub.trial_end_date).write(
                     {

@@ -16,9 +16,9 @@ class SaleSubscriptionTemplate(models.Model):
         [("convert", "Convert to paid"), ("close", "Close as lapsed")],
         string="When the Trial Ends",
         default="convert",
-        required=True,
         help="What the daily trial job does with a subscription whose trial ended: "
-        "start billing it, or close it unless someone converted it before.",
+        "start billing it, or close it unless someone converted it before. "
+        "Empty: convert.",
     )
 
     @api.constrains("trial_days")

@@ -1,4 +1,6 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
+from freezegun import freeze_time
+
 from odoo import Command
 from odoo.exceptions import UserError, ValidationError
 from odoo.tests import Form, tagged
@@ -213,3 +215,27 @@ class TestSubscriptionMovements(SubscriptionCommon):
                 upgrade(sub)
         self.assertEqual(self._done(small)[-1].change_type, "upgrade")
         self.assertEqual(self._done(big)[-1].change_type, "upgrade")
+
+    def test_fixed_term_end_closed_by_subscription_oca_cron(self):
+        template = self.env["sale.subscription.template"].create(
+            {
+                "name": "Three months",
+                "recurring_rule_boundary": "limited",
+                "recurring_rule_count": 3,
+            }
+        )
+        with freeze_time("2026-01-01"):
+            sub = self._subscription(
+                [(self.pro, 1)], template=template, date_start="2026-01-01"
+            )
+        self.assertEqual(str(sub.date), "2026-04-01")
+        with freeze_time("2026-04-02"):
+            self.env["sale.subscription"].cron_subscription_management()
+        self.assertEqual(sub.stage_id, self.stage_closed)
+        self.assertMovement(
+            self._done(sub)[-1],
+            "churn",
+            30.0,
+            0.0,
+            close_reason_id=self.env.ref("subscription_oca.close_reason_ended"),
+        )
