@@ -435,6 +435,23 @@ class SaleSubscription(models.Model):
         super().action_start_subscription()
         return True  # callable over XML-RPC (None cannot be marshalled)
 
+    def action_close_subscription(self):
+        # subscription_oca's action carries a 'view_type' key that Odoo 18 logs
+        # as a warning; same wizard, with its subscription in the context.
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Close Subscription"),
+            "res_model": "close.reason.wizard",
+            "view_mode": "form",
+            "target": "new",
+            "context": {
+                "active_id": self.id,
+                "active_model": self._name,
+                "default_subscription_id": self.id,
+            },
+        }
+
     def close_subscription(self, close_reason_id=False):
         if not close_reason_id and self.env.context.get("subscription_close_ended"):
             ended = self.env.ref(
