@@ -250,7 +250,9 @@ class SaleSubscription(models.Model):
         """Families of the other revenue-active subscriptions of the customer, and
         whether there is any."""
         self.ensure_one()
-        others = self.search(
+        # sudo: the classification is per customer, whoever's subscriptions
+        # they are (a salesman may not see the other salesmen's ones).
+        others = self.sudo().search(
             [
                 ("commercial_partner_id", "=", self.commercial_partner_id.id),
                 ("company_id", "=", self.company_id.id),
@@ -280,7 +282,7 @@ class SaleSubscription(models.Model):
             own = {key[1] for key in after["groups"] if key[0] == "family"}
             new_family = not own or bool(own - set(other_families.ids))
             change_type = "cross_sell" if new_family else "expansion"
-        elif self.env["sale.subscription.change"].search_count(
+        elif self.env["sale.subscription.change"].sudo().search_count(
             [
                 ("partner_id", "=", self.commercial_partner_id.id),
                 ("company_id", "=", self.company_id.id),

@@ -90,3 +90,15 @@ class TestSubscriptionSecurity(SubscriptionCommon):
             self.sub.change_ids.with_user(outsider).read(["mrr_delta"])
         Report = self.env["sale.subscription.mrr.report"].with_user(outsider)
         self.assertFalse(Report.search([("company_id", "=", self.company.id)]))
+
+    def test_churn_is_per_customer_whoever_owns_the_subscriptions(self):
+        other = self._subscription([(self.pro, 1)], user_id=self.other_salesman.id)
+        self.assertTrue(other.revenue_active)
+        sub = self.sub.with_user(self.salesman)
+        self.assertFalse(
+            sub.search([("id", "=", other.id)]), "the salesman does not see it"
+        )
+        sub.close_subscription(self.close_reason.id)
+        self.assertEqual(
+            self.sub.change_ids.sorted("id")[-1].change_type, "contraction"
+        )
