@@ -282,14 +282,18 @@ class SaleSubscription(models.Model):
             own = {key[1] for key in after["groups"] if key[0] == "family"}
             new_family = not own or bool(own - set(other_families.ids))
             change_type = "cross_sell" if new_family else "expansion"
-        elif self.env["sale.subscription.change"].sudo().search_count(
-            [
-                ("partner_id", "=", self.commercial_partner_id.id),
-                ("company_id", "=", self.company_id.id),
-                ("state", "=", "done"),
-                ("change_type", "=", "churn"),
-            ],
-            limit=1,
+        elif (
+            self.env["sale.subscription.change"]
+            .sudo()
+            .search_count(
+                [
+                    ("partner_id", "=", self.commercial_partner_id.id),
+                    ("company_id", "=", self.company_id.id),
+                    ("state", "=", "done"),
+                    ("change_type", "=", "churn"),
+                ],
+                limit=1,
+            )
         ):
             change_type = "reactivation"
         else:
