@@ -55,5 +55,6 @@
     },
     "demo": [
         "demo/crossgrade_demo.xml",
+        "demo/subscription_demo.xml",
     ],
 }

@@ -102,6 +102,19 @@ class TestSubscriptionRetention(SubscriptionCommon):
             request.change_id, "churn", 30.0, 0.0, close_reason_id=self.close_reason
         )
 
+    def test_churned_without_active_id_and_back_dated(self):
+        """Over XML-RPC or in data files there is no active_id: the wizard's own
+        subscription is closed; the context date dates movement and outcome."""
+        sub = self._subscription([(self.pro, 1)])
+        wizard = self.env["close.reason.wizard"].create(
+            {"subscription_id": sub.id, "close_reason_id": self.close_reason.id}
+        )
+        wizard.with_context(subscription_change_date="2026-03-31").button_confirm()
+        request = self._requests(sub)
+        self.assertEqual(sub.stage_id, self.stage_closed)
+        self.assertEqual(request.date, date(2026, 3, 31))
+        self.assertEqual(request.change_id.date, date(2026, 3, 31))
+
     def test_retention_rate(self):
         self.company.subscription_retention_discount = 10.0
         subs = [

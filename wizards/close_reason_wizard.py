@@ -113,6 +113,8 @@ class CloseReasonWizard(models.TransientModel):
                     mrr_before=mrr_before,
                     change_id=change.id if change else False,
                     user_id=self.env.uid,
+                    date=self.env.context.get("subscription_change_date")
+                    or fields.Date.context_today(self),
                 )
             )
         )
@@ -121,8 +123,13 @@ class CloseReasonWizard(models.TransientModel):
         """The customer leaves: close the subscription and record the churn."""
         sub = self._cv_subscription()
         mrr_before, plan = sub.mrr, sub.plan_product_id
-        res = super().button_confirm()
-        change = sub.change_ids.filtered(lambda c: c.state == "done")[:1]
+        # subscription_oca reads the subscription from the context only
+        res = super(
+            CloseReasonWizard,
+            self.with_context(active_id=sub.id, active_model="sale.subscription"),
+        ).button_confirm()
+        # the movement this closing recorded (the latest, whatever its date)
+        change = sub.change_ids.filtered(lambda c: c.state == "done").sorted("id")[-1:]
         self._cv_log(
             sub, "churned", mrr_before, change, to_product_id=plan.id, mrr_kept=0.0
         )
