@@ -3,7 +3,7 @@
 {
     "name": "Customer Value",
     "summary": "Win, grow and keep customers: crossgrade pricing, subscription "
-    "plans, plan changes and MRR movements",
+    "plans, plan changes and MRR movements, customer vouchers with reminders",
     "version": "18.0.1.0.0",
     "category": "Sales/Sales",
     "website": "https://github.com/customer-value/customer_value",
@@ -24,6 +24,8 @@
         "data/ir_sequence_data.xml",
         "data/ir_config_parameter_data.xml",
         "data/sale_subscription_data.xml",
+        "data/mail_template_data.xml",
+        "data/customer_voucher_data.xml",
         "report/subscription_plan_family_report.xml",
         "views/crossgrade_competitor_views.xml",
         "views/crossgrade_competitor_product_views.xml",
@@ -44,6 +46,9 @@
         "views/res_config_settings_views.xml",
         "report/crossgrade_win_report_views.xml",
         "report/sale_subscription_mrr_report_views.xml",
+        "views/customer_voucher_type_views.xml",
+        "views/customer_voucher_views.xml",
+        "views/customer_voucher_portal_templates.xml",
         "wizards/sale_subscription_change_plan_wizard_views.xml",
         "wizards/close_reason_wizard_views.xml",
         "views/menus.xml",

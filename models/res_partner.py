@@ -113,3 +113,83 @@ class ResPartner(models.Model):
         )
         action["domain"] = [("partner_id", "=", self.commercial_partner_id.id)]
         return action
+
+    # Vouchers
+
+    voucher_ids = fields.One2many(
+        "customer.voucher", "partner_id", string="Vouchers", readonly=True
+    )
+    voucher_count = fields.Integer(compute="_compute_voucher_figures")
+    voucher_available_count = fields.Integer(
+        compute="_compute_voucher_figures", string="Unused Vouchers"
+    )
+    voucher_redemption_rate = fields.Float(
+        compute="_compute_voucher_figures",
+        string="Voucher Redemption (%)",
+        help="Redeemed vouchers out of the customer's vouchers (cancelled ones "
+        "aside).",
+    )
+    voucher_value_available = fields.Monetary(
+        compute="_compute_voucher_figures",
+        string="Voucher Value Available",
+        currency_field="subscription_mrr_currency_id",
+    )
+    voucher_value_expired = fields.Monetary(
+        compute="_compute_voucher_figures",
+        string="Voucher Breakage",
+        currency_field="subscription_mrr_currency_id",
+    )
+
+    def _compute_voucher_figures(self):
+        commercial = self.commercial_partner_id
+        figures = {
+            partner: (count, rate, available, expired)
+            for partner, count, rate, available, expired in self.env[
+                "customer.voucher"
+            ]._read_group(
+                [
+                    ("partner_id", "in", commercial.ids),
+                    ("company_id", "=", self.env.company.id),
+                    ("state", "!=", "cancelled"),
+                ],
+                ["partner_id"],
+                [
+                    "__count",
+                    "redeemed_rate:avg",
+                    "value_available:sum",
+                    "value_expired:sum",
+                ],
+            )
+        }
+        available = dict(
+            self.env["customer.voucher"]._read_group(
+                [
+                    ("partner_id", "in", commercial.ids),
+                    ("company_id", "=", self.env.company.id),
+                    ("state", "=", "available"),
+                ],
+                ["partner_id"],
+                ["__count"],
+            )
+        )
+        for partner in self:
+            count, rate, value, expired = figures.get(
+                partner.commercial_partner_id, (0, 0.0, 0.0, 0.0)
+            )
+            partner.voucher_count = count
+            partner.voucher_redemption_rate = rate or 0.0
+            partner.voucher_value_available = value
+            partner.voucher_value_expired = expired
+            partner.voucher_available_count = available.get(
+                partner.commercial_partner_id, 0
+            )
+
+    def action_view_vouchers(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "customer_value.customer_voucher_action"
+        )
+        partner = self.commercial_partner_id
+        action["domain"] = [("partner_id", "=", partner.id)]
+        action["context"] = {"default_partner_id": partner.id}
+        return action

@@ -30,6 +30,16 @@ class SaleOrder(models.Model):
     crossgrade_migration_count = fields.Integer(
         compute="_compute_crossgrade_migration_count"
     )
+    # Vouchers
+    voucher_ids = fields.One2many(
+        "customer.voucher", "sale_order_id", string="Vouchers", readonly=True
+    )
+    voucher_count = fields.Integer(compute="_compute_voucher_count")
+    already_owned_warning = fields.Text(
+        compute="_compute_already_owned_warning",
+        help="What the customer already has among the products of this "
+        "quotation: an active subscription or an unused voucher covering them.",
+    )
 
     @api.depends("order_line.crossgrade_origin_id", "order_line.crossgrade_discount")
     def _compute_crossgrade(self):
@@ -46,6 +56,86 @@ class SaleOrder(models.Model):
         )
         for order in self:
             order.crossgrade_migration_count = counts.get(order, 0)
+
+    def _compute_voucher_count(self):
+        counts = dict(
+            self.env["customer.voucher"]._read_group(
+                [("sale_order_id", "in", self.ids)], ["sale_order_id"], ["__count"]
+            )
+        )
+        for order in self:
+            order.voucher_count = counts.get(order, 0)
+
+    @api.depends("partner_id", "order_line.product_id", "state")
+    def _compute_already_owned_warning(self):
+        for order in self:
+            order.already_owned_warning = order._already_owned_warning()
+
+    def _already_owned_warning(self):
+        """One line per thing the customer already has, or False."""
+        self.ensure_one()
+        products = self.order_line.product_id
+        if self.state not in ("draft", "sent") or not products or not self.partner_id:
+            return False
+        partner = self.partner_id.commercial_partner_id
+        # sudo: a salesperson must be warned whoever sold the subscription or
+        # issued the voucher; only names are shown.
+        subscription_lines = (
+            self.env["sale.subscription.line"]
+            .sudo()
+            ._read_group(
+                [
+                    ("sale_subscription_id.commercial_partner_id", "=", partner.id),
+                    ("sale_subscription_id.in_progress", "=", True),
+                    ("sale_subscription_id.company_id", "=", self.company_id.id),
+                    ("product_id", "in", products.ids),
+                ],
+                ["product_id", "sale_subscription_id"],
+            )
+        )
+        vouchers = (
+            self.env["customer.voucher"]
+            .sudo()
+            ._read_group(
+                [
+                    ("partner_id", "=", partner.id),
+                    ("state", "=", "available"),
+                    ("company_id", "=", self.company_id.id),
+                    ("sale_order_id", "!=", self.id),
+                    (
+                        "type_id.covered_product_tmpl_ids",
+                        "in",
+                        products.product_tmpl_id.ids,
+                    ),
+                ],
+                ["type_id"],
+                ["__count", "code:array_agg"],
+            )
+        )
+        messages = [
+            self.env._(
+                "%(product)s: %(customer)s already has it in the active subscription "
+                "%(subscription)s.",
+                product=product.display_name,
+                customer=partner.display_name,
+                subscription=subscription.display_name,
+            )
+            for product, subscription in subscription_lines
+        ]
+        for voucher_type, count, codes in vouchers:
+            covered = products.product_tmpl_id & voucher_type.covered_product_tmpl_ids
+            messages.append(
+                self.env._(
+                    "%(products)s: %(customer)s has %(count)s unused %(type)s "
+                    "voucher(s) that cover it (%(codes)s).",
+                    products=", ".join(covered.mapped("display_name")),
+                    customer=partner.display_name,
+                    count=count,
+                    type=voucher_type.display_name,
+                    codes=", ".join(sorted(codes)),
+                )
+            )
+        return "\n".join(messages) or False
 
     # Pricing
 
@@ -126,6 +216,7 @@ class SaleOrder(models.Model):
             if origins:
                 origins._mark_migrated(order)
                 order._crossgrade_create_migrations(origins)
+        self.order_line._issue_vouchers()
         return res
 
     def _crossgrade_create_migrations(self, origins):
@@ -162,6 +253,24 @@ class SaleOrder(models.Model):
         self.crossgrade_migration_ids.filtered(
             lambda m: m.state in ("planned", "in_progress")
         ).write({"state": "cancelled"})
+        # Unused vouchers of a cancelled sale are cancelled; used ones stay.
+        vouchers = self.env["customer.voucher"].search(
+            [
+                ("sale_order_id", "in", self.ids),
+                ("state", "in", ("available", "expired")),
+            ]
+        )
+        if vouchers:
+            vouchers.write({"state": "cancelled"})
+            vouchers._message_log_batch(
+                {
+                    voucher.id: self.env._(
+                        "Cancelled with its sale order %(order)s.",
+                        order=voucher.sale_order_id.name,
+                    )
+                    for voucher in vouchers
+                }
+            )
         return super()._action_cancel()
 
     def action_view_crossgrade_migrations(self):
@@ -173,4 +282,13 @@ class SaleOrder(models.Model):
         if self.crossgrade_migration_count == 1:
             action["views"] = [(False, "form")]
             action["res_id"] = self.crossgrade_migration_ids.id
+        return action
+
+    def action_view_vouchers(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "customer_value.customer_voucher_action"
+        )
+        action["domain"] = [("sale_order_id", "=", self.id)]
+        action["context"] = {"create": False}
         return action

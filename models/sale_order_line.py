@@ -184,3 +184,87 @@ class SaleOrderLine(models.Model):
             crossgrade_qty * price
             + (quantity - crossgrade_qty) * self.crossgrade_regular_price
         ) / quantity
+
+    # Vouchers
+
+    voucher_ids = fields.One2many(
+        "customer.voucher", "sale_line_id", string="Vouchers", readonly=True
+    )
+
+    def write(self, vals):
+        res = super().write(vals)
+        if "product_uom_qty" in vals or "product_id" in vals:
+            self.filtered(lambda line: line.state == "sale")._issue_vouchers()
+        return res
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        lines = super().create(vals_list)
+        lines.filtered(lambda line: line.state == "sale")._issue_vouchers()
+        return lines
+
+    def _issue_vouchers(self):
+        """Issue the vouchers the lines' products grant that are not issued yet:
+        confirming again or editing the order never issues twice."""
+        lines = self.filtered(lambda line: line.product_id and not line.display_type)
+        Grant = self.env["customer.voucher.grant"].sudo()
+        grants = Grant.search(
+            [
+                ("product_tmpl_id", "in", lines.product_id.product_tmpl_id.ids),
+                ("type_id.active", "=", True),
+            ]
+        )
+        if not grants:
+            return self.env["customer.voucher"]
+        Voucher = self.env["customer.voucher"].sudo()
+        issued = {
+            (line.id, voucher_type.id): count
+            for line, voucher_type, count in Voucher._read_group(
+                [("sale_line_id", "in", lines.ids), ("state", "!=", "cancelled")],
+                ["sale_line_id", "type_id"],
+                ["__count"],
+            )
+        }
+        grants_by_product = defaultdict(lambda: Grant)
+        for grant in grants:
+            grants_by_product[grant.product_tmpl_id] |= grant
+        vals_list = []
+        for line in lines:
+            order = line.order_id
+            subscription = order.subscription_ids.filtered(
+                lambda sub, line=line: line.product_id
+                in sub.sale_subscription_line_ids.product_id
+            )[:1]
+            for grant in grants_by_product[line.product_id.product_tmpl_id]:
+                if grant.company_id and grant.company_id != order.company_id:
+                    continue
+                wanted = int(line.product_uom_qty) * grant.quantity
+                missing = wanted - issued.get((line.id, grant.type_id.id), 0)
+                vals_list += [
+                    {
+                        "type_id": grant.type_id.id,
+                        "partner_id": order.partner_id.id,
+                        "company_id": order.company_id.id,
+                        "user_id": order.user_id.id,
+                        "sale_order_id": order.id,
+                        "sale_line_id": line.id,
+                        "subscription_id": subscription.id,
+                        "issue_date": fields.Date.context_today(self),
+                    }
+                ] * max(missing, 0)
+        vouchers = Voucher.create(vals_list)
+        for order in vouchers.sale_order_id:
+            order.message_post(
+                body=self.env._(
+                    "%(count)s voucher(s) issued: %(codes)s",
+                    count=len(
+                        vouchers.filtered(lambda v, o=order: v.sale_order_id == o)
+                    ),
+                    codes=", ".join(
+                        vouchers.filtered(
+                            lambda v, o=order: v.sale_order_id == o
+                        ).mapped("code")
+                    ),
+                )
+            )
+        return vouchers

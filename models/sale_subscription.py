@@ -465,7 +465,37 @@ class SaleSubscription(models.Model):
             )
             close_reason_id = ended.id if ended else False
         super().close_subscription(close_reason_id)
+        self._cap_vouchers()
         return True
+
+    def _cap_vouchers(self):
+        """The unused vouchers that came with a closed subscription expire with
+        it (when their type says so)."""
+        today = fields.Date.context_today(self)
+        vouchers = (
+            self.env["customer.voucher"]
+            .sudo()
+            .search(
+                [
+                    ("subscription_id", "in", self.ids),
+                    ("state", "=", "available"),
+                    ("expiry_date", ">", today),
+                    ("issue_date", "<=", today),
+                    ("type_id.subscription_cap", "=", True),
+                ]
+            )
+        )
+        if vouchers:
+            vouchers.write({"expiry_date": today})
+            vouchers._message_log_batch(
+                {
+                    voucher.id: self.env._(
+                        "Expires today: its subscription %(subscription)s was closed.",
+                        subscription=voucher.subscription_id.display_name,
+                    )
+                    for voucher in vouchers
+                }
+            )
 
     @api.model
     def cron_subscription_management(self):

@@ -1,0 +1,42 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
+from odoo import fields, models
+
+
+class CustomerVoucherReminder(models.Model):
+    """The log of the reminders of a voucher: one line per schedule step, at
+    most (a unique constraint makes it so, even for concurrent runs)."""
+
+    _name = "customer.voucher.reminder"
+    _description = "Voucher Reminder"
+    _order = "date desc, id desc"
+
+    voucher_id = fields.Many2one(
+        "customer.voucher", required=True, ondelete="cascade", index=True
+    )
+    company_id = fields.Many2one(related="voucher_id.company_id", store=True)
+    step_id = fields.Many2one(
+        "customer.voucher.reminder.step",
+        string="Step",
+        required=True,
+        ondelete="restrict",
+        index=True,
+    )
+    date = fields.Datetime(required=True, default=fields.Datetime.now)
+    partner_id = fields.Many2one("res.partner", string="Recipient")
+    status = fields.Selection(
+        [
+            ("sent", "Sent"),
+            ("opted_out", "Not sent: opted out"),
+            ("no_email", "Not sent: no e-mail address"),
+        ],
+        required=True,
+    )
+    mail_id = fields.Many2one("mail.mail", string="E-mail", ondelete="set null")
+
+    _sql_constraints = [
+        (
+            "voucher_step_uniq",
+            "unique(voucher_id, step_id)",
+            "A reminder step is sent once per voucher.",
+        ),
+    ]
