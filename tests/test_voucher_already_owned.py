@@ -34,12 +34,16 @@ class TestAlreadyOwned(VoucherCommon):
                 "template_id": template.id,
                 "pricelist_id": pricelist.id,
                 "sale_subscription_line_ids": [
-                    Command.create({"product_id": self.licence.id, "product_uom_qty": 1})
+                    Command.create(
+                        {"product_id": self.licence.id, "product_uom_qty": 1}
+                    )
                 ],
             }
         )
         order = self._order([(self.licence, 1)], confirm=False)
-        self.assertFalse(order.already_owned_warning, "a draft subscription is not owned")
+        self.assertFalse(
+            order.already_owned_warning, "a draft subscription is not owned"
+        )
         sub.action_start_subscription()
         order.invalidate_recordset(["already_owned_warning"])
         self.assertIn(sub.display_name, order.already_owned_warning)

@@ -65,7 +65,9 @@ class TestVoucherIssue(VoucherCommon):
         # Confirmed again: the customer gets the cancelled voucher back only.
         order.action_draft()
         order.action_confirm()
-        self.assertEqual(len(order.voucher_ids.filtered(lambda v: v.state != "cancelled")), 2)
+        self.assertEqual(
+            len(order.voucher_ids.filtered(lambda v: v.state != "cancelled")), 2
+        )
 
     def test_archived_type_grants_nothing(self):
         self.training.active = False
@@ -94,7 +96,9 @@ class TestVoucherIssue(VoucherCommon):
                 "recurring_rule_type": "months",
             }
         )
-        self.licence.write({"subscribable": True, "subscription_template_id": template.id})
+        self.licence.write(
+            {"subscribable": True, "subscription_template_id": template.id}
+        )
         order = self._order()
         sub = order.subscription_ids
         self.assertTrue(sub.date, "a fixed-term subscription has an end date")
@@ -103,6 +107,8 @@ class TestVoucherIssue(VoucherCommon):
         # Closing the subscription ends its unused vouchers today.
         voucher = order.voucher_ids[0]
         with freeze_time("2026-04-15"):
-            sub.close_subscription(self.env.ref("subscription_oca.close_reason_other").id)
+            sub.close_subscription(
+                self.env.ref("subscription_oca.close_reason_other").id
+            )
         self.assertEqual(voucher.expiry_date, date(2026, 4, 15))
         self.assertIn("was closed", voucher.message_ids[0].body)

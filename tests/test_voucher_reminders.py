@@ -77,7 +77,9 @@ class TestVoucherReminders(VoucherCommon):
         cancelled.action_cancel()
         past = self._voucher(issue_date="2025-01-01", expiry_date="2025-12-31")
         self.assertEqual(self._run("2026-01-31"), self.voucher)
-        self.assertFalse(redeemed.reminder_ids | cancelled.reminder_ids | past.reminder_ids)
+        self.assertFalse(
+            redeemed.reminder_ids | cancelled.reminder_ids | past.reminder_ids
+        )
 
     def test_steps_outside_the_validity_are_not_sent(self):
         # Valid 20 days: "30 days after issue" and "60/30 before expiry" fall

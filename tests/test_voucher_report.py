@@ -68,7 +68,12 @@ class TestVoucherReport(VoucherCommon):
             ]._read_group(
                 self.domain,
                 groupby,
-                ["__count", "redeemed_rate:avg", "value_redeemed:sum", "value_expired:sum"],
+                [
+                    "__count",
+                    "redeemed_rate:avg",
+                    "value_redeemed:sum",
+                    "value_expired:sum",
+                ],
             )
         }
 
@@ -90,7 +95,8 @@ class TestVoucherReport(VoucherCommon):
 
     def test_reminded_versus_never_reminded(self):
         figures = {
-            reminded: values for (reminded,), values in self._figures(["reminded"]).items()
+            reminded: values
+            for (reminded,), values in self._figures(["reminded"]).items()
         }
         self.assertEqual(figures[True], (5, 60.0, 1100.0, 500.0))
         self.assertEqual(figures[False], (3, 33.33, 500.0, 200.0))
@@ -103,15 +109,18 @@ class TestVoucherReport(VoucherCommon):
         self.assertEqual(self.customer.voucher_value_available, 500.0)
         self.assertEqual(self.customer.voucher_value_expired, 700.0)
         action = self.customer.action_view_vouchers()
-        self.assertEqual(
-            self.env["customer.voucher"].search_count(action["domain"]), 9
-        )
+        self.assertEqual(self.env["customer.voucher"].search_count(action["domain"]), 9)
 
     def test_views_load(self):
         for view_type in ("list", "form", "pivot", "graph", "search"):
             self.env["customer.voucher"].get_views([(False, view_type)])
-        self.env["customer.voucher"].with_context(
-            active_test=False
-        ).get_views(
-            [(self.env.ref("customer_value.customer_voucher_view_graph_reminders").id, "graph")]
+        self.env["customer.voucher"].with_context(active_test=False).get_views(
+            [
+                (
+                    self.env.ref(
+                        "customer_value.customer_voucher_view_graph_reminders"
+                    ).id,
+                    "graph",
+                )
+            ]
         )

@@ -43,10 +43,15 @@ class VoucherCommon(TransactionCase):
                 "validity_days": 365,
                 "extension_days": 90,
                 "extension_window_days": 30,
-                "covered_product_tmpl_ids": [Command.link(cls.course.product_tmpl_id.id)],
+                "covered_product_tmpl_ids": [
+                    Command.link(cls.course.product_tmpl_id.id)
+                ],
                 "grant_ids": [
                     Command.create(
-                        {"product_tmpl_id": cls.licence.product_tmpl_id.id, "quantity": 2}
+                        {
+                            "product_tmpl_id": cls.licence.product_tmpl_id.id,
+                            "quantity": 2,
+                        }
                     )
                 ],
                 "reminder_step_ids": [
