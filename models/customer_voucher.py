@@ -61,7 +61,6 @@ class CustomerVoucher(models.Model):
     )
     beneficiary_id = fields.Many2one(
         "res.partner",
-        string="Beneficiary",
         tracking=True,
         check_company=True,
         help="The contact who will use the voucher; the reminders go to them.",
@@ -76,7 +75,6 @@ class CustomerVoucher(models.Model):
     # Origin
     sale_order_id = fields.Many2one(
         "sale.order",
-        string="Sale Order",
         ondelete="restrict",
         index="btree_not_null",
         readonly=True,
@@ -166,18 +164,14 @@ class CustomerVoucher(models.Model):
         help="100 for a redeemed voucher, 0 otherwise: its average is the "
         "redemption rate.",
     )
-    value_redeemed = fields.Monetary(
-        string="Value Redeemed", compute="_compute_figures", store=True
-    )
+    value_redeemed = fields.Monetary(compute="_compute_figures", store=True)
     value_expired = fields.Monetary(
         string="Breakage",
         compute="_compute_figures",
         store=True,
         help="Value of the vouchers that expired unused.",
     )
-    value_available = fields.Monetary(
-        string="Value Available", compute="_compute_figures", store=True
-    )
+    value_available = fields.Monetary(compute="_compute_figures", store=True)
 
     _sql_constraints = [
         ("code_uniq", "unique(code)", "A voucher with this code already exists."),
@@ -324,7 +318,7 @@ class CustomerVoucher(models.Model):
                 )
             )
 
-    def _compute_access_url(self):
+    def _compute_access_url(self):  # pylint: disable=missing-return
         super()._compute_access_url()
         for voucher in self:
             voucher.access_url = "/my/vouchers"

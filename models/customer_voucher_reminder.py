@@ -16,7 +16,6 @@ class CustomerVoucherReminder(models.Model):
     company_id = fields.Many2one(related="voucher_id.company_id", store=True)
     step_id = fields.Many2one(
         "customer.voucher.reminder.step",
-        string="Step",
         required=True,
         ondelete="restrict",
         index=True,

@@ -131,7 +131,6 @@ class ResPartner(models.Model):
     )
     voucher_value_available = fields.Monetary(
         compute="_compute_voucher_figures",
-        string="Voucher Value Available",
         currency_field="subscription_mrr_currency_id",
     )
     voucher_value_expired = fields.Monetary(

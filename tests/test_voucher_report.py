@@ -2,6 +2,7 @@
 from freezegun import freeze_time
 
 from odoo.tests import tagged
+from odoo.tools.safe_eval import safe_eval
 
 from .voucher_common import VoucherCommon
 
@@ -56,9 +57,10 @@ class TestVoucherReport(VoucherCommon):
         with freeze_time("2026-04-01"):
             cls.env["customer.voucher"]._cron_expire()
         action = cls.env.ref("customer_value.customer_voucher_action_analysis")
-        cls.domain = [("type_id", "in", (cls.training | cls.support).ids)] + eval(  # noqa: S307
-            action.domain
-        )
+        cls.domain = [
+            ("type_id", "in", (cls.training | cls.support).ids),
+            *safe_eval(action.domain),
+        ]
 
     def _figures(self, groupby):
         return {
