@@ -61,5 +61,6 @@
     "demo": [
         "demo/crossgrade_demo.xml",
         "demo/subscription_demo.xml",
+        "demo/customer_voucher_demo.xml",
     ],
 }
