@@ -23,7 +23,6 @@ class TestVoucherReport(VoucherCommon):
         cls.support = cls.env["customer.voucher.type"].create(
             {"name": "Support", "category": "support_hours", "value": 100.0}
         )
-        cls.env["customer.voucher"].search([]).write({"state": "cancelled"})
 
         def voucher(voucher_type, issued, outcome, reminded):
             expiry = "2026-03-31" if outcome == "expired" else "2026-12-31"
