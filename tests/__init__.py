@@ -16,4 +16,12 @@ from . import (
     test_subscription_security,
     test_subscription_ui,
     test_subscription_xmlrpc,
+    test_voucher_already_owned,
+    test_voucher_demo,
+    test_voucher_issue,
+    test_voucher_portal,
+    test_voucher_redeem,
+    test_voucher_reminders,
+    test_voucher_report,
+    test_voucher_xmlrpc,
 )
