@@ -23,5 +23,6 @@ from . import (
     test_voucher_redeem,
     test_voucher_reminders,
     test_voucher_report,
+    test_voucher_ui,
     test_voucher_xmlrpc,
 )
