@@ -455,7 +455,7 @@ class CustomerVoucher(models.Model):
         self.env["ir.cron"]._notify_progress(done=len(vouchers), remaining=remaining)
         return vouchers
 
-    def _due_reminders_query(self, today, limit):
+    def _due_reminders_query(self, today, limit, lock=True):
         """The latest due step of each available voucher not reminded of it
         yet, locking the vouchers (a concurrent run skips them)."""
         return SQL(
@@ -482,10 +482,11 @@ class CustomerVoucher(models.Model):
                      WHERE r.voucher_id = v.id AND r.step_id = due.step_id)
           ORDER BY v.id
              LIMIT %(limit)s
-               FOR NO KEY UPDATE OF v SKIP LOCKED
+            %(lock)s
             """,
             today=today,
             limit=limit,
+            lock=SQL("FOR NO KEY UPDATE OF v SKIP LOCKED") if lock else SQL(""),
         )
 
     @api.model
@@ -509,7 +510,7 @@ class CustomerVoucher(models.Model):
             self.env.cr.execute(
                 SQL(
                     "SELECT count(*) FROM (%s) due",
-                    self._due_reminders_query(today, None),
+                    self._due_reminders_query(today, None, lock=False),
                 )
             )
             remaining = self.env.cr.fetchone()[0]
