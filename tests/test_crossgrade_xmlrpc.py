@@ -1,36 +1,16 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
-import contextlib
-import io
-import re
 import xmlrpc.client
-from pathlib import Path
 
-from odoo.tests import HttpCase, get_db_name, tagged
+from odoo.tests import tagged
 
-README = Path(__file__).resolve().parents[1] / "README.md"
+from .xmlrpc_common import XmlrpcCase
 
 
 @tagged("post_install", "-at_install")
-class TestCrossgradeXmlrpc(HttpCase):
-    def _readme_example(self):
-        text = README.read_text(encoding="utf-8")
-        section = text[text.index("### XML-RPC") :]
-        code = re.search(r"```python\n(.*?)```", section, re.S).group(1)
-        settings = 'url, db, username, password = "http://localhost:8069", '
-        self.assertIn(settings, code)
-        return code.replace(
-            '"http://localhost:8069", "customer_value", "admin", "admin"',
-            f'"{self.base_url()}", "{get_db_name()}", "admin", "admin"',
-        )
-
+class TestCrossgradeXmlrpc(XmlrpcCase):
     def test_readme_example_runs(self):
-        self.env.ref("base.user_admin").password = "admin"
-        self.env.flush_all()
-        output = io.StringIO()
-        with contextlib.redirect_stdout(output):
-            exec(self._readme_example(), {})  # noqa: S102 - our own README
-        lines = output.getvalue().splitlines()
-        self.assertEqual(len(lines), 3, output.getvalue())
+        lines = self._run_readme_example("### XML-RPC")
+        self.assertEqual(len(lines), 3, lines)
         self.assertIn("already Verified", lines[0])
         self.assertEqual(lines[1], "175.0 75.0")
         state, risk = lines[2].split()
@@ -59,16 +39,7 @@ class TestCrossgradeXmlrpc(HttpCase):
         )
         customer = self.env["res.partner"].create({"name": "Fault Customer"})
         self.env.flush_all()  # the server reads what the test wrote
-        url = self.base_url()
-        models = xmlrpc.client.ServerProxy(f"{url}/xmlrpc/2/object", allow_none=True)
-
-        def call(login, model, method, *args):
-            uid = xmlrpc.client.ServerProxy(f"{url}/xmlrpc/2/common").authenticate(
-                get_db_name(), login, login, {}
-            )
-            return models.execute_kw(
-                get_db_name(), uid, login, model, method, list(args)
-            )
+        call = self._call
 
         vals = {"partner_id": customer.id, "competitor_product_id": rival_product.id}
         with self.assertRaisesRegex(xmlrpc.client.Fault, "cannot be negative"):

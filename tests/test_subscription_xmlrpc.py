@@ -1,34 +1,17 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
-import contextlib
-import io
-import re
 import xmlrpc.client
-from pathlib import Path
 
 from odoo import Command
-from odoo.tests import HttpCase, get_db_name, tagged
+from odoo.tests import tagged
 
-README = Path(__file__).resolve().parents[1] / "README.md"
+from .xmlrpc_common import XmlrpcCase
 
 
 @tagged("post_install", "-at_install")
-class TestSubscriptionXmlrpc(HttpCase):
+class TestSubscriptionXmlrpc(XmlrpcCase):
     def test_readme_example_runs(self):
-        text = README.read_text(encoding="utf-8")
-        section = text[text.index("### Subscriptions over XML-RPC") :]
-        code = re.search(r"```python\n(.*?)```", section, re.S).group(1)
-        code = code.replace(
-            '"http://localhost:8069", "customer_value", "admin", "admin"',
-            f'"{self.base_url()}", "{get_db_name()}", "admin", "admin"',
-        )
-        self.assertIn(self.base_url(), code)
-        self.env.ref("base.user_admin").password = "admin"
-        self.env.flush_all()
-        output = io.StringIO()
-        with contextlib.redirect_stdout(output):
-            exec(code, {})  # noqa: S102 - our own README
         self.assertEqual(
-            output.getvalue().splitlines(),
+            self._run_readme_example("### Subscriptions over XML-RPC"),
             [
                 "upgrade 30.0 90.0",
                 "A reason is required",
@@ -88,16 +71,7 @@ class TestSubscriptionXmlrpc(HttpCase):
         )
         sub.action_start_subscription()
         self.env.flush_all()
-        url = self.base_url()
-        models = xmlrpc.client.ServerProxy(f"{url}/xmlrpc/2/object", allow_none=True)
-
-        def call(login, model, method, *args, **kwargs):
-            uid = xmlrpc.client.ServerProxy(f"{url}/xmlrpc/2/common").authenticate(
-                get_db_name(), login, login, {}
-            )
-            return models.execute_kw(
-                get_db_name(), uid, login, model, method, list(args), kwargs
-            )
+        call = self._call
 
         user = "rpc_sub_salesman"
         with self.assertRaisesRegex(xmlrpc.client.Fault, "positive number"):

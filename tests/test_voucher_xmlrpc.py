@@ -1,34 +1,17 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
-import contextlib
-import io
-import re
 import xmlrpc.client
-from pathlib import Path
 
 from odoo import Command
-from odoo.tests import HttpCase, get_db_name, new_test_user, tagged
+from odoo.tests import new_test_user, tagged
 
-README = Path(__file__).resolve().parents[1] / "README.md"
+from .xmlrpc_common import XmlrpcCase
 
 
 @tagged("post_install", "-at_install")
-class TestVoucherXmlrpc(HttpCase):
+class TestVoucherXmlrpc(XmlrpcCase):
     def test_readme_example_runs(self):
-        text = README.read_text(encoding="utf-8")
-        section = text[text.index("### Vouchers over XML-RPC") :]
-        code = re.search(r"```python\n(.*?)```", section, re.S).group(1)
-        code = code.replace(
-            '"http://localhost:8069", "customer_value", "admin", "admin"',
-            f'"{self.base_url()}", "{get_db_name()}", "admin", "admin"',
-        )
-        self.assertIn(self.base_url(), code)
-        self.env.ref("base.user_admin").password = "admin"
-        self.env.flush_all()
-        output = io.StringIO()
-        with contextlib.redirect_stdout(output):
-            exec(code, {})  # noqa: S102 - our own README
         self.assertEqual(
-            output.getvalue().splitlines(),
+            self._run_readme_example("### Vouchers over XML-RPC"),
             ["2 available 500.0", "it is redeemed.", "True", "2 50.0"],
         )
         vouchers = self.env["customer.voucher"].search(
@@ -65,16 +48,7 @@ class TestVoucherXmlrpc(HttpCase):
             {"type_id": voucher_type.id, "partner_id": customer.id, "user_id": False}
         )
         self.env.flush_all()
-        url = self.base_url()
-        models = xmlrpc.client.ServerProxy(f"{url}/xmlrpc/2/object", allow_none=True)
-
-        def call(login, model, method, *args, **kwargs):
-            uid = xmlrpc.client.ServerProxy(f"{url}/xmlrpc/2/common").authenticate(
-                get_db_name(), login, login, {}
-            )
-            return models.execute_kw(
-                get_db_name(), uid, login, model, method, list(args), kwargs
-            )
+        call = self._call
 
         user = "rpc_voucher_salesman"
         base = {"type_id": voucher_type.id, "partner_id": customer.id}
