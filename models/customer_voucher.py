@@ -422,12 +422,17 @@ class CustomerVoucher(models.Model):
             )
         return True
 
+    def _reminder_template(self):
+        """The type's reminder e-mail, or the module's default one."""
+        self.ensure_one()
+        return self.type_id.mail_template_id or self.env.ref(
+            "customer_value.mail_template_voucher_reminder"
+        )
+
     def action_send_reminder(self):
         """Open the reminder e-mail composer for one voucher."""
         self.ensure_one()
-        template = self.type_id.mail_template_id or self.env.ref(
-            "customer_value.mail_template_voucher_reminder"
-        )
+        template = self._reminder_template()
         return {
             "type": "ir.actions.act_window",
             "res_model": "mail.compose.message",
@@ -573,10 +578,7 @@ class CustomerVoucher(models.Model):
         mails = self.env["mail.mail"]
         by_template = defaultdict(list)
         for voucher in to_send:
-            template = voucher.type_id.mail_template_id or self.env.ref(
-                "customer_value.mail_template_voucher_reminder"
-            )
-            by_template[template].append(voucher.id)
+            by_template[voucher._reminder_template()].append(voucher.id)
         for template, voucher_ids in by_template.items():
             mails |= template.send_mail_batch(voucher_ids)
         if mails:

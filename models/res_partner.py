@@ -1,4 +1,6 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
+from collections import defaultdict
+
 from odoo import fields, models
 from odoo.tools import SQL
 
@@ -140,48 +142,28 @@ class ResPartner(models.Model):
     )
 
     def _compute_voucher_figures(self):
-        commercial = self.commercial_partner_id
-        figures = {
-            partner: (count, rate, available, expired)
-            for partner, count, rate, available, expired in self.env[
-                "customer.voucher"
-            ]._read_group(
-                [
-                    ("partner_id", "in", commercial.ids),
-                    ("company_id", "=", self.env.company.id),
-                    ("state", "!=", "cancelled"),
-                ],
-                ["partner_id"],
-                [
-                    "__count",
-                    "redeemed_rate:avg",
-                    "value_available:sum",
-                    "value_expired:sum",
-                ],
-            )
-        }
-        available = dict(
-            self.env["customer.voucher"]._read_group(
-                [
-                    ("partner_id", "in", commercial.ids),
-                    ("company_id", "=", self.env.company.id),
-                    ("state", "=", "available"),
-                ],
-                ["partner_id"],
-                ["__count"],
-            )
-        )
+        # One aggregate per customer and state; cancelled vouchers left out.
+        figures = defaultdict(lambda: defaultdict(lambda: (0, 0.0)))
+        for partner, state, count, value in self.env["customer.voucher"]._read_group(
+            [
+                ("partner_id", "in", self.commercial_partner_id.ids),
+                ("company_id", "=", self.env.company.id),
+                ("state", "!=", "cancelled"),
+            ],
+            ["partner_id", "state"],
+            ["__count", "value:sum"],
+        ):
+            figures[partner][state] = (count, value)
         for partner in self:
-            count, rate, value, expired = figures.get(
-                partner.commercial_partner_id, (0, 0.0, 0.0, 0.0)
-            )
+            by_state = figures[partner.commercial_partner_id]
+            count = sum(count for count, _value in by_state.values())
             partner.voucher_count = count
-            partner.voucher_redemption_rate = rate or 0.0
-            partner.voucher_value_available = value
-            partner.voucher_value_expired = expired
-            partner.voucher_available_count = available.get(
-                partner.commercial_partner_id, 0
+            partner.voucher_available_count = by_state["available"][0]
+            partner.voucher_redemption_rate = (
+                100.0 * by_state["redeemed"][0] / count if count else 0.0
             )
+            partner.voucher_value_available = by_state["available"][1]
+            partner.voucher_value_expired = by_state["expired"][1]
 
     def action_view_vouchers(self):
         self.ensure_one()

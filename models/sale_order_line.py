@@ -254,17 +254,12 @@ class SaleOrderLine(models.Model):
                 ] * max(missing, 0)
         vouchers = Voucher.create(vals_list)
         for order in vouchers.sale_order_id:
+            issued = vouchers.filtered(lambda v, o=order: v.sale_order_id == o)
             order.message_post(
                 body=self.env._(
                     "%(count)s voucher(s) issued: %(codes)s",
-                    count=len(
-                        vouchers.filtered(lambda v, o=order: v.sale_order_id == o)
-                    ),
-                    codes=", ".join(
-                        vouchers.filtered(
-                            lambda v, o=order: v.sale_order_id == o
-                        ).mapped("code")
-                    ),
+                    count=len(issued),
+                    codes=", ".join(issued.mapped("code")),
                 )
             )
         return vouchers
