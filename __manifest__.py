@@ -24,6 +24,7 @@
         "data/ir_sequence_data.xml",
         "data/ir_config_parameter_data.xml",
         "data/sale_subscription_data.xml",
+        "data/sale_subscription_opening_data.xml",
         "data/mail_template_data.xml",
         "data/customer_voucher_data.xml",
         "report/subscription_plan_family_report.xml",

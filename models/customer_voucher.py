@@ -1,4 +1,5 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
+import logging
 import secrets
 from collections import defaultdict
 
@@ -7,6 +8,8 @@ from dateutil.relativedelta import relativedelta
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL
+
+_logger = logging.getLogger(__name__)
 
 # No 0/O, 1/I/L: codes are read aloud and typed by customers.
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
@@ -522,6 +525,33 @@ class CustomerVoucher(models.Model):
         self.env["ir.cron"]._notify_progress(done=len(pairs), remaining=remaining)
         return sent
 
+    def _send_reminder_mails(self, template, voucher_ids, failed):
+        """Queue the reminders of ``voucher_ids`` with ``template``. A voucher
+        whose e-mail cannot be made (a template that no longer renders, a
+        recipient refused...) goes into ``failed`` with its error and does not
+        stop the others. Rendering comes before anything is written, so the
+        batch needs no savepoint; the vouchers are tried one by one, each in
+        its own savepoint, only when the batch failed."""
+        try:
+            return template.send_mail_batch(voucher_ids)
+        except UserError as error:
+            if len(voucher_ids) == 1:
+                _logger.warning("Voucher reminder not sent: %s", error)
+                failed[voucher_ids[0]] = error
+                return self.env["mail.mail"]
+            _logger.info("Voucher reminders: batch failed (%s), one by one", error)
+        mails = self.env["mail.mail"]
+        for voucher_id in voucher_ids:
+            try:
+                with self.env.cr.savepoint():
+                    mails |= template.send_mail_batch([voucher_id])
+            except UserError as error:
+                _logger.warning(
+                    "Voucher reminder not sent for voucher %s: %s", voucher_id, error
+                )
+                failed[voucher_id] = error
+        return mails
+
     def _send_reminders(self, pairs):
         """Log and queue the reminders of ``pairs`` [(voucher_id, step_id)]."""
         cr = self.env.cr
@@ -557,12 +587,13 @@ class CustomerVoucher(models.Model):
             SQL(
                 """
                 INSERT INTO customer_voucher_reminder
-                       (voucher_id, step_id, partner_id, status, date,
+                       (voucher_id, step_id, company_id, partner_id, status, date,
                         create_uid, write_uid, create_date, write_date)
-                SELECT voucher_id, step_id, partner_id, status, date,
-                       %(uid)s, %(uid)s, %(now)s, %(now)s
+                SELECT t.voucher_id, t.step_id, v.company_id, t.partner_id,
+                       t.status, t.date, %(uid)s, %(uid)s, %(now)s, %(now)s
                   FROM (VALUES %(rows)s)
                        AS t(voucher_id, step_id, partner_id, status, date)
+                  JOIN customer_voucher v ON v.id = t.voucher_id
                 ON CONFLICT (voucher_id, step_id) DO NOTHING
              RETURNING id, voucher_id, status
                 """,
@@ -576,11 +607,30 @@ class CustomerVoucher(models.Model):
         skipped = {vid: status for _id, vid, status in claimed if status != "sent"}
         log_ids = {vid: log_id for log_id, vid, _status in claimed}
         mails = self.env["mail.mail"]
+        failed = {}  # voucher id -> error
         by_template = defaultdict(list)
         for voucher in to_send:
             by_template[voucher._reminder_template()].append(voucher.id)
         for template, voucher_ids in by_template.items():
-            mails |= template.send_mail_batch(voucher_ids)
+            mails |= self._send_reminder_mails(template, voucher_ids, failed)
+        if failed:
+            cr.execute(
+                SQL(
+                    "UPDATE customer_voucher_reminder SET status = 'failed' "
+                    "WHERE id IN %s",
+                    tuple(log_ids[vid] for vid in failed),
+                )
+            )
+            to_send -= self.browse(list(failed))
+            self.browse(list(failed))._message_log_batch(
+                {
+                    vid: self.env._(
+                        "Reminder not sent: %(error)s",
+                        error=error.args[0] if error.args else repr(error),
+                    )
+                    for vid, error in failed.items()
+                }
+            )
         if mails:
             cr.execute(
                 SQL(

@@ -32,6 +32,16 @@ class CustomerVoucherGrant(models.Model):
         default=1,
         help="Vouchers issued for each unit of the product sold.",
     )
+    issue_on = fields.Selection(
+        [("first_sale", "First sale only"), ("every_renewal", "Every renewal")],
+        string="Issue On",
+        required=True,
+        default="first_sale",
+        help="First sale only: the order that sells the product issues the "
+        "vouchers, its subscription's renewal orders do not. Every renewal: each "
+        "renewal order of the subscription issues them again (yearly training "
+        "credits, for example).",
+    )
 
     _sql_constraints = [
         (

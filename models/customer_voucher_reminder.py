@@ -27,6 +27,7 @@ class CustomerVoucherReminder(models.Model):
             ("sent", "Sent"),
             ("opted_out", "Not sent: opted out"),
             ("no_email", "Not sent: no e-mail address"),
+            ("failed", "Not sent: error"),
         ],
         required=True,
     )

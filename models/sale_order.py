@@ -219,6 +219,14 @@ class SaleOrder(models.Model):
         self.order_line._issue_vouchers()
         return res
 
+    def group_subscription_lines(self):
+        # subscription_oca confirms a renewal order every period (mode "sale
+        # order & invoice") and would start one more subscription from its
+        # subscribable lines each time: a renewal renews its subscription.
+        if self.order_subscription_id:
+            return {}
+        return super().group_subscription_lines()
+
     def _crossgrade_create_migrations(self, origins):
         self.ensure_one()
         migrations = self.env["crossgrade.migration"].create(

@@ -231,12 +231,19 @@ class SaleOrderLine(models.Model):
         vals_list = []
         for line in lines:
             order = line.order_id
-            subscription = order.subscription_ids.filtered(
-                lambda sub, line=line: line.product_id
-                in sub.sale_subscription_line_ids.product_id
-            )[:1]
+            # a renewal order of subscription_oca belongs to its subscription
+            renewal = order.order_subscription_id
+            subscription = (
+                renewal
+                or order.subscription_ids.filtered(
+                    lambda sub, line=line: line.product_id
+                    in sub.sale_subscription_line_ids.product_id
+                )[:1]
+            )
             for grant in grants_by_product[line.product_id.product_tmpl_id]:
                 if grant.company_id and grant.company_id != order.company_id:
+                    continue
+                if renewal and grant.issue_on != "every_renewal":
                     continue
                 wanted = int(line.product_uom_qty) * grant.quantity
                 missing = wanted - issued.get((line.id, grant.type_id.id), 0)

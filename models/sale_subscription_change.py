@@ -1,10 +1,12 @@
 # Copyright 2026 customer_value contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
+import logging
+
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import float_compare
 
-from .sale_subscription import FALLING_TYPES
+_logger = logging.getLogger(__name__)
 
 CHANGE_TYPES = [
     ("new", "New"),
@@ -16,16 +18,11 @@ CHANGE_TYPES = [
     ("churn", "Churn"),
     ("reactivation", "Reactivation"),
 ]
-# Fields that make the history: they do not change once the movement is done.
-HISTORY_FIELDS = {
-    "subscription_id",
-    "change_type",
-    "date",
-    "mrr_before",
-    "mrr_after",
-    "from_product_id",
-    "to_product_id",
-}
+# Movement types that lower the recurring revenue: they need a reason.
+FALLING_TYPES = ("downgrade", "contraction", "churn")
+# What may still change on a done movement: its note, and the invoice or
+# order that charged its prorated amount. Nothing else of it changes.
+EDITABLE_WHEN_DONE = {"note", "proration_invoice_id", "proration_order_id"}
 
 
 class SaleSubscriptionChange(models.Model):
@@ -87,6 +84,12 @@ class SaleSubscriptionChange(models.Model):
         help="Why the customer asked to close the subscription.",
     )
     note = fields.Text()
+    opening = fields.Boolean(
+        string="Opening Balance",
+        readonly=True,
+        help="Recorded when the addon was installed or upgraded, for a subscription "
+        "that ran before: its start, or an adjustment of its history.",
+    )
     user_id = fields.Many2one(
         "res.users", string="Done by", default=lambda self: self.env.user
     )
@@ -140,32 +143,43 @@ class SaleSubscriptionChange(models.Model):
     )
     def _check_reason(self):
         for change in self:
-            if (
-                change.state == "cancelled"
-                or change.reason_id
-                or change.close_reason_id
-            ):
-                continue
-            falling = change.change_type in FALLING_TYPES or (
-                float_compare(
-                    change.mrr_after,
+            if change.state != "cancelled":
+                change._check_reason_given(
+                    change.change_type,
                     change.mrr_before,
-                    precision_rounding=change.currency_id.rounding or 0.01,
+                    change.mrr_after,
+                    change.reason_id or change.close_reason_id,
+                    change.subscription_id,
                 )
-                < 0
+
+    @api.model
+    def _reason_required(self, change_type, mrr_before, mrr_after):
+        """A change that lowers the MRR needs a reason: the one rule, used by
+        the movements, the plan change and its wizard."""
+        return change_type in FALLING_TYPES or (
+            float_compare(
+                mrr_after,
+                mrr_before,
+                precision_rounding=self.env.company.currency_id.rounding,
             )
-            if falling:
-                raise ValidationError(
-                    self.env._(
-                        "A reason is required: the %(type)s of %(name)s lowers its MRR "
-                        "from %(before)s to %(after)s. Set the reason for this change "
-                        "(or the close reason) and try again.",
-                        type=dict(CHANGE_TYPES)[change.change_type].lower(),
-                        name=change.subscription_id.display_name,
-                        before=change.mrr_before,
-                        after=change.mrr_after,
-                    )
-                )
+            < 0
+        )
+
+    @api.model
+    def _check_reason_given(self, change_type, mrr_before, mrr_after, reason, sub):
+        if reason or not self._reason_required(change_type, mrr_before, mrr_after):
+            return
+        raise ValidationError(
+            self.env._(
+                "A reason is required: the %(type)s of %(name)s lowers its MRR "
+                "from %(before)s to %(after)s. Set the reason for this change "
+                "(or the close reason) and try again.",
+                type=dict(CHANGE_TYPES)[change_type].lower(),
+                name=sub.display_name,
+                before=mrr_before,
+                after=mrr_after,
+            )
+        )
 
     @api.constrains("quantity", "state")
     def _check_quantity(self):
@@ -176,14 +190,16 @@ class SaleSubscriptionChange(models.Model):
                 )
 
     def write(self, vals):
-        if not self.env.su and HISTORY_FIELDS.intersection(vals):
-            if any(change.state == "done" for change in self):
-                raise UserError(
-                    self.env._(
-                        "A done MRR movement is history: its subscription, type, date "
-                        "and figures cannot be changed."
-                    )
+        # Done movements are history, for everyone (superuser included).
+        if set(vals) - EDITABLE_WHEN_DONE and any(
+            change.state == "done" for change in self
+        ):
+            raise UserError(
+                self.env._(
+                    "A done MRR movement is history: only its note can be "
+                    "changed. Record a new change of the subscription instead."
                 )
+            )
         return super().write(vals)
 
     @api.ondelete(at_uninstall=False)
@@ -210,16 +226,28 @@ class SaleSubscriptionChange(models.Model):
                     changes=", ".join(not_scheduled.mapped("display_name")),
                 )
             )
+        self._cancel()
+        return True
+
+    def _cancel(self, why=None):
+        """Cancel scheduled changes, noting it (and ``why``) on the subscription."""
         for change in self:
             change.sudo().state = "cancelled"
-            change.subscription_id.message_post(
-                body=self.env._(
+            if why:
+                message = self.env._(
+                    "Scheduled plan change to %(plan)s on %(date)s cancelled: "
+                    "%(why)s.",
+                    plan=change.to_product_id.display_name,
+                    date=change.date,
+                    why=why,
+                )
+            else:
+                message = self.env._(
                     "Scheduled plan change to %(plan)s on %(date)s cancelled.",
                     plan=change.to_product_id.display_name,
                     date=change.date,
                 )
-            )
-        return True
+            change.subscription_id.message_post(body=message)
 
     def _apply_scheduled(self):
         """Carry out a due scheduled change; it becomes the done movement."""
@@ -233,12 +261,14 @@ class SaleSubscriptionChange(models.Model):
             "proration_mode": self.proration_mode,
         }
         if sub.stage_id.type == "post":
-            self.state = "cancelled"
-            sub.message_post(
-                body=self.env._(
-                    "Scheduled plan change to %(plan)s not applied: the subscription "
-                    "is closed.",
-                    plan=self.to_product_id.display_name,
+            self._cancel(self.env._("the subscription is closed"))
+            return self
+        if sub.plan_product_id != self.from_product_id:
+            self._cancel(
+                self.env._(
+                    "the plan is %(plan)s now, not %(planned)s any more",
+                    plan=sub.plan_product_id.display_name,
+                    planned=self.from_product_id.display_name,
                 )
             )
             return self
@@ -258,24 +288,30 @@ class SaleSubscriptionChange(models.Model):
         today = fields.Date.context_today(self)
         domain = [("state", "=", "scheduled"), ("date", "<=", today)]
         changes = self.search(domain, limit=batch_size, order="date, id")
-        done = 0
         for change in changes:
             try:
                 with self.env.cr.savepoint():
                     change._apply_scheduled()
-                done += 1
-            except (UserError, ValidationError) as error:
+            # One change that cannot be applied (Odoo's UserError family: a
+            # plan archived, a reason missing, a rule...) must not stop the
+            # job for the others: it is cancelled and noted on its
+            # subscription. Other errors (database, code) stop the batch,
+            # which rolls back and runs again.
+            except UserError as error:
+                _logger.info(
+                    "Scheduled plan change %s not applied: %s", change.id, error
+                )
                 change.state = "cancelled"
                 change.subscription_id.message_post(
                     body=self.env._(
                         "Scheduled plan change to %(plan)s could not be applied and "
                         "was cancelled: %(error)s",
                         plan=change.to_product_id.display_name,
-                        error=error.args[0] if error.args else error,
+                        error=error.args[0] if error.args else repr(error),
                     )
                 )
         remaining = self.search_count(domain) if len(changes) == batch_size else 0
-        self.env["ir.cron"]._notify_progress(done=done, remaining=remaining)
+        self.env["ir.cron"]._notify_progress(done=len(changes), remaining=remaining)
         return changes
 
     # ------------------------------------------------------------------

@@ -25,3 +25,25 @@ class SaleSubscriptionTemplate(models.Model):
     def _check_trial_days(self):
         if any(template.trial_days < 0 for template in self):
             raise ValidationError(self.env._("The trial length cannot be negative."))
+
+    def write(self, vals):
+        if not {"recurring_rule_type", "recurring_interval"} & vals.keys():
+            return super().write(vals)
+        # The monthly price of the running subscriptions changes with their
+        # billing period: each one records its movement.
+        subs = (
+            self.env["sale.subscription"]
+            .sudo()
+            .search([("template_id", "in", self.ids), ("revenue_active", "=", True)])
+        )
+        reason = self.env.ref(
+            "customer_value.change_reason_billing_terms", raise_if_not_found=False
+        )
+        with subs._cv_tracking(
+            reason_id=reason.id if reason else False,
+            note=self.env._(
+                "Billing period of the template changed by %(user)s.",
+                user=self.env.user.name,
+            ),
+        ):
+            return super().write(vals)

@@ -146,8 +146,8 @@ class CloseReasonWizard(models.TransientModel):
             self.downgrade_product_id.id,
             reason_id=reason.id,
             note=self.close_reason_id.name or False,
+            close_reason_id=self.close_reason_id.id,
         )
-        change.sudo().close_reason_id = self.close_reason_id
         self._cv_log(
             sub,
             "saved_by_downgrade",

@@ -120,8 +120,13 @@ class SaleSubscriptionChangePlanWizard(models.TransientModel):
                         mrr_delta=preview["mrr_delta"],
                         prorated_amount=preview["prorated_amount"],
                         applies_now=preview["effective_date"] <= today,
-                        reason_required=preview["mrr_delta"] < 0
-                        or preview["change_type"] in ("downgrade", "contraction"),
+                        reason_required=self.env[
+                            "sale.subscription.change"
+                        ]._reason_required(
+                            preview["change_type"],
+                            preview["mrr_before"],
+                            preview["mrr_after"],
+                        ),
                     )
             wizard.update(values)
 
