@@ -3,6 +3,7 @@ from unittest.mock import patch
 
 from freezegun import freeze_time
 
+from odoo import Command
 from odoo.tests import tagged
 from odoo.tools import mute_logger
 
@@ -175,3 +176,44 @@ class TestVoucherReminders(VoucherCommon):
             with self.assertQueryCount(23):
                 sent = self._run("2026-01-31")
             self.assertEqual(sent, vouchers)
+
+    def test_a_reminder_that_cannot_be_made_does_not_stop_the_others(self):
+        broken = self.env.ref("customer_value.mail_template_voucher_reminder").copy(
+            {"body_html": '<p><t t-out="object.no_such_field"/></p>'}
+        )
+        support = self.env["customer.voucher.type"].create(
+            {
+                "name": "Support hours",
+                "category": "support_hours",
+                "value": 100.0,
+                "validity_days": 365,
+                "mail_template_id": broken.id,
+                "reminder_step_ids": [Command.create({"anchor": "issue", "days": 30})],
+            }
+        )
+        failing = self._voucher(issue_date="2026-01-01", type_id=support.id)
+        other = self._voucher(issue_date="2026-01-01")
+        cron = self.env.ref("customer_value.ir_cron_voucher_reminders")
+        with (
+            freeze_time("2026-01-31"),
+            mute_logger("odoo.addons.customer_value.models.customer_voucher"),
+        ):
+            cron.method_direct_trigger()
+        self.assertTrue(cron.active)
+        self.assertEqual(len(self._mails(self.voucher | other)), 2)
+        self.assertFalse(self._mails(failing))
+        log = failing.reminder_ids
+        self.assertEqual(log.status, "failed")
+        self.assertEqual(log.company_id, self.company)
+        self.assertEqual(failing.reminder_count, 0)
+        self.assertIn("Reminder not sent", failing.message_ids[0].body)
+        self.assertEqual((self.voucher | other).mapped("reminder_count"), [1, 1])
+        # The failed step is not tried again; the log is readable by the
+        # salesperson of the voucher.
+        self.assertFalse(self._run("2026-01-31"))
+        self.assertEqual(
+            self.env["customer.voucher.reminder"]
+            .with_user(self.manager)
+            .search([("voucher_id", "=", failing.id)]),
+            log,
+        )
