@@ -98,3 +98,46 @@ class TestSubscriptionXmlrpc(XmlrpcCase):
         self.assertEqual(
             self.env["sale.subscription.change"].browse(change).change_type, "upgrade"
         )
+
+    def test_done_movements_are_history_over_xmlrpc(self):
+        manager = self.env["res.users"].create(
+            {
+                "name": "rpc_sub_manager",
+                "login": "rpc_sub_manager",
+                "password": "rpc_sub_manager",
+                "groups_id": [
+                    Command.set([self.env.ref("sales_team.group_sale_manager").id])
+                ],
+            }
+        )
+        product = self.env["product.product"].create(
+            {"name": "History Plan", "list_price": 40.0, "taxes_id": False}
+        )
+        sub = self.env["sale.subscription"].create(
+            {
+                "partner_id": self.env["res.partner"].create({"name": "History Co"}).id,
+                "template_id": self.env["sale.subscription.template"]
+                .create({"name": "History monthly"})
+                .id,
+                "pricelist_id": self.env["product.pricelist"]
+                .create({"name": "History"})
+                .id,
+                "user_id": manager.id,
+                "sale_subscription_line_ids": [
+                    Command.create({"product_id": product.id})
+                ],
+            }
+        )
+        sub.action_start_subscription()
+        change = sub.change_ids
+        self.assertEqual(change.state, "done")
+        login = manager.login
+        Change = "sale.subscription.change"
+        for vals in ({"state": "scheduled"}, {"state": "cancelled"}, {"mrr_after": 1}):
+            with self.assertRaisesRegex(xmlrpc.client.Fault, "history"):
+                self._call(login, Change, "write", [change.id], vals)
+        with self.assertRaisesRegex(xmlrpc.client.Fault, "history"):
+            self._call(login, Change, "unlink", [change.id])
+        self.assertTrue(self._call(login, Change, "write", [change.id], {"note": "ok"}))
+        change.invalidate_recordset()
+        self.assertEqual((change.state, change.mrr_after), ("done", 40.0))

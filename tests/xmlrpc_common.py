@@ -35,7 +35,9 @@ class XmlrpcCase(HttpCase):
 
     def _call(self, login, model, method, *args, **kwargs):
         """``execute_kw`` as ``login``: faults come back as
-        ``xmlrpc.client.Fault``."""
+        ``xmlrpc.client.Fault``. What the test wrote is flushed first, as a
+        committed transaction would be."""
+        self.env.flush_all()
         url = self.base_url()
         uid = xmlrpc.client.ServerProxy(f"{url}/xmlrpc/2/common").authenticate(
             get_db_name(), login, login, {}
