@@ -230,6 +230,7 @@ class TestSubscriptionHistory(SubscriptionCommon):
         def broken(sub):
             if sub == failing:
                 sub.sale_subscription_line_ids.product_uom_qty = 5  # rolled back
+                # pylint: disable-next=translation-required
                 raise UserError("Template no longer renders")
             return end_trial(sub)
 
