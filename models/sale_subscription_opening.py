@@ -36,14 +36,26 @@ class SaleSubscription(models.Model):
     def _cv_open_history(self):
         """Give the subscriptions of the database their opening movements.
         Returns the movements created."""
-        Sub = self.sudo().with_context(active_test=False, tracking_disable=True)
-        Change = self.env["sale.subscription.change"].sudo()
-        # Stored figures computed by an older version are computed again.
-        subs = Sub.search([])
-        self.env.add_to_compute(Sub._fields["mrr"], subs)
-        self.env.add_to_compute(Sub._fields["recurring_mrr"], subs)
-        Sub.flush_model()
-        Change.flush_model()
+        self.env.flush_all()
+        # An older version stored the MRR computed from the lines: it is the
+        # sum of the done movements now. One statement for all subscriptions
+        # (the ORM would load each one); the column is the only one it fills.
+        self.env.cr.execute(
+            SQL(
+                """
+                UPDATE sale_subscription s
+                   SET mrr = booked.mrr
+                  FROM (SELECT s2.id,
+                               COALESCE(sum(m.mrr_delta), 0) AS mrr
+                          FROM sale_subscription s2
+                     LEFT JOIN sale_subscription_change m
+                            ON m.subscription_id = s2.id AND m.state = 'done'
+                      GROUP BY s2.id) booked
+                 WHERE booked.id = s.id AND s.mrr IS DISTINCT FROM booked.mrr
+                """
+            )
+        )
+        self.env["sale.subscription"].invalidate_model(["mrr"])
         self.env.cr.execute(
             SQL(
                 """

@@ -10,6 +10,7 @@ installed    customer_value was installed: the MRR report equals what the
 uninstalled  customer_value was uninstalled: sales and subscriptions still
              open, confirm and invoice
 """
+
 # ruff: noqa: F821 - ``env`` comes from odoo-bin shell
 import os
 import sys
