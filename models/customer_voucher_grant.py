@@ -34,7 +34,6 @@ class CustomerVoucherGrant(models.Model):
     )
     issue_on = fields.Selection(
         [("first_sale", "First sale only"), ("every_renewal", "Every renewal")],
-        string="Issue On",
         required=True,
         default="first_sale",
         help="First sale only: the order that sells the product issues the "

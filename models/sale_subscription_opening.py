@@ -144,8 +144,14 @@ class SaleSubscription(models.Model):
     def _cv_adjust_movements(self, differences):
         """Opening adjustments: movements that bring the history of
         subscriptions back to their monthly price."""
+        if not self:
+            return self.env["sale.subscription.change"]
+        # a contraction needs a reason: the data record, or one made again if a
+        # user deleted it (an upgrade must not fail on it)
         reason = self.env.ref(
             "customer_value.change_reason_opening_balance", raise_if_not_found=False
+        ) or self.env["sale.subscription.change.reason"].sudo().create(
+            {"name": self.env._("Opening balance")}
         )
         today = fields.Date.context_today(self)
         vals_list = []
@@ -162,7 +168,7 @@ class SaleSubscription(models.Model):
                     "mrr_after": sub.mrr + difference,
                     "from_product_id": sub.plan_product_id.id,
                     "to_product_id": sub.plan_product_id.id,
-                    "reason_id": reason.id if reason else False,
+                    "reason_id": reason.id,
                     "user_id": self.env.uid,
                     "note": self.env._(
                         "Opening adjustment: the recorded history did not add up to "
