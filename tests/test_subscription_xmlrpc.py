@@ -29,16 +29,7 @@ class TestSubscriptionXmlrpc(XmlrpcCase):
 
     def test_errors_over_xmlrpc(self):
         salesman, other = (
-            self.env["res.users"].create(
-                {
-                    "name": login,
-                    "login": login,
-                    "password": login,
-                    "groups_id": [
-                        Command.set([self.env.ref("sales_team.group_sale_salesman").id])
-                    ],
-                }
-            )
+            self._rpc_user(login, "sales_team.group_sale_salesman")
             for login in ("rpc_sub_salesman", "rpc_sub_other")
         )
         family = self.env["subscription.plan.family"].create({"name": "Fault Suite"})
@@ -100,16 +91,7 @@ class TestSubscriptionXmlrpc(XmlrpcCase):
         )
 
     def test_done_movements_are_history_over_xmlrpc(self):
-        manager = self.env["res.users"].create(
-            {
-                "name": "rpc_sub_manager",
-                "login": "rpc_sub_manager",
-                "password": "rpc_sub_manager",
-                "groups_id": [
-                    Command.set([self.env.ref("sales_team.group_sale_manager").id])
-                ],
-            }
-        )
+        manager = self._rpc_user("rpc_sub_manager", "sales_team.group_sale_manager")
         product = self.env["product.product"].create(
             {"name": "History Plan", "list_price": 40.0, "taxes_id": False}
         )

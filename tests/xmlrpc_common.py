@@ -5,6 +5,7 @@ import re
 import xmlrpc.client
 from pathlib import Path
 
+from odoo import Command
 from odoo.tests import HttpCase, get_db_name
 
 README = Path(__file__).resolve().parents[1] / "README.md"
@@ -32,6 +33,20 @@ class XmlrpcCase(HttpCase):
         with contextlib.redirect_stdout(output):
             exec(code, {})  # noqa: S102 - our own README
         return output.getvalue().splitlines()
+
+    def _rpc_user(self, login, group, **values):
+        """A user of ``group`` (an xml id) whose password is their login."""
+        return self.env["res.users"].create(
+            dict(
+                {
+                    "name": login,
+                    "login": login,
+                    "password": login,
+                    "groups_id": [Command.set([self.env.ref(group).id])],
+                },
+                **values,
+            )
+        )
 
     def _call(self, login, model, method, *args, **kwargs):
         """``execute_kw`` as ``login``: faults come back as
