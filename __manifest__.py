@@ -4,7 +4,7 @@
     "name": "Customer Value",
     "summary": "Win, grow and keep customers: crossgrade pricing, subscription "
     "plans, plan changes and MRR movements, customer vouchers with reminders",
-    "version": "18.0.1.0.0",
+    "version": "18.0.1.1.0",
     "category": "Sales/Sales",
     "website": "https://github.com/customer-value/customer_value",
     "author": "customer_value contributors",

@@ -1,3 +1,6 @@
+# isort: skip_file
+# The mixin first: the other models inherit it.
+from . import customer_value_input_mixin
 from . import (
     crossgrade_check_template,
     crossgrade_competitor,

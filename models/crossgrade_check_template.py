@@ -13,6 +13,7 @@ CHECK_CATEGORIES = [
 
 class CrossgradeCheckTemplate(models.Model):
     _name = "crossgrade.check.template"
+    _inherit = ["customer.value.input.mixin"]
     _description = "Migration Check Template"
     _order = "sequence, id"
     _check_company_auto = True

@@ -5,7 +5,7 @@ from odoo import api, fields, models
 class CrossgradeCompetitor(models.Model):
     _name = "crossgrade.competitor"
     _description = "Competitor"
-    _inherit = ["mail.thread"]
+    _inherit = ["mail.thread", "customer.value.input.mixin"]
     _order = "name"
     _check_company_auto = True
 

@@ -4,6 +4,7 @@ from odoo import api, fields, models
 
 class CrossgradeCompetitorProduct(models.Model):
     _name = "crossgrade.competitor.product"
+    _inherit = ["customer.value.input.mixin"]
     _description = "Competitor Product"
     _order = "competitor_id, name"
     _check_company_auto = True

@@ -11,7 +11,7 @@ HIGH_RISK_OPEN_BLOCKING = 3
 class CrossgradeMigration(models.Model):
     _name = "crossgrade.migration"
     _description = "Crossgrade Migration Plan"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["mail.thread", "mail.activity.mixin", "customer.value.input.mixin"]
     _order = "id desc"
     _check_company_auto = True
 

@@ -8,6 +8,7 @@ OPEN_CHECK_STATES = ("todo", "issue")
 
 class CrossgradeMigrationCheck(models.Model):
     _name = "crossgrade.migration.check"
+    _inherit = ["customer.value.input.mixin"]
     _description = "Migration Check"
     _order = "migration_id, sequence, id"
     _check_company_auto = True

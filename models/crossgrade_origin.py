@@ -1,16 +1,28 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
+from collections import defaultdict
+
 from odoo import api, fields, models
-from odoo.exceptions import AccessError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.tools import SQL
 
 # Fields that only the verification workflow may change.
-PROTECTED_FIELDS = {"state", "verified_by", "verified_date", "migrated_order_id"}
+PROTECTED_FIELDS = {"state", "verified_by_id", "verified_date", "migrated_order_id"}
 REQUIRED_FIELDS = ("partner_id", "competitor_product_id")
+# What a manager verifies: changing it sends a verified origin back to
+# declared, to be verified again.
+VERIFIED_FIELDS = (
+    "partner_id",
+    "competitor_product_id",
+    "seats",
+    "renewal_date",
+    "proof_attachment_ids",
+)
 
 
 class CrossgradeOrigin(models.Model):
     _name = "crossgrade.origin"
     _description = "Crossgrade Origin (competitor product used by a customer)"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["mail.thread", "mail.activity.mixin", "customer.value.input.mixin"]
     _order = "renewal_date, id desc"
     _check_company_auto = True
 
@@ -86,7 +98,9 @@ class CrossgradeOrigin(models.Model):
         index=True,
         tracking=True,
     )
-    verified_by = fields.Many2one("res.users", readonly=True, copy=False)
+    verified_by_id = fields.Many2one(
+        "res.users", string="Verified By", readonly=True, copy=False
+    )
     verified_date = fields.Datetime(readonly=True, copy=False)
     migrated_order_id = fields.Many2one(
         "sale.order",
@@ -94,6 +108,7 @@ class CrossgradeOrigin(models.Model):
         readonly=True,
         copy=False,
         ondelete="restrict",
+        index="btree_not_null",
     )
     migration_ids = fields.One2many("crossgrade.migration", "origin_id")
 
@@ -170,7 +185,48 @@ class CrossgradeOrigin(models.Model):
         self._check_required_values(
             [{name: vals.get(name, True) for name in REQUIRED_FIELDS}]
         )
-        return super().write(self._commercial_vals(vals))
+        if self.env.su:
+            return super().write(self._commercial_vals(vals))
+        migrated = self.filtered(lambda origin: origin.state == "migrated")
+        if migrated:
+            raise UserError(
+                self.env._(
+                    "%(origins)s was migrated by %(order)s: it is history and "
+                    "cannot be changed.",
+                    origins=migrated._names(),
+                    order=", ".join(migrated.sudo().migrated_order_id.mapped("name")),
+                )
+            )
+        watched = [name for name in VERIFIED_FIELDS if name in vals]
+        verified = self.filtered(lambda origin: origin.state == "verified")
+        before = {origin: origin._verified_facts(watched) for origin in verified}
+        res = super().write(self._commercial_vals(vals))
+        changed = verified.filtered(
+            lambda origin: origin._verified_facts(watched) != before[origin]
+        )
+        if changed:
+            changed.sudo().write(
+                {"state": "declared", "verified_by_id": False, "verified_date": False}
+            )
+            labels = ", ".join(
+                self._fields[name]._description_string(self.env) for name in watched
+            )
+            for origin in changed:
+                origin.message_post(
+                    body=self.env._(
+                        "Back to declared: %(fields)s changed after the "
+                        "verification. A Sales manager verifies it again.",
+                        fields=labels,
+                    )
+                )
+        return res
+
+    def _verified_facts(self, names):
+        self.ensure_one()
+        return [
+            self[name].ids if self._fields[name].relational else self[name]
+            for name in names
+        ]
 
     # Verification workflow (Sales managers)
     def _check_manager(self):
@@ -200,7 +256,7 @@ class CrossgradeOrigin(models.Model):
             ("declared",),
             {
                 "state": "verified",
-                "verified_by": self.env.uid,
+                "verified_by_id": self.env.uid,
                 "verified_date": fields.Datetime.now(),
             },
             lambda wrong: self.env._(
@@ -216,7 +272,7 @@ class CrossgradeOrigin(models.Model):
             ("declared", "verified"),
             {
                 "state": "rejected",
-                "verified_by": self.env.uid,
+                "verified_by_id": self.env.uid,
                 "verified_date": fields.Datetime.now(),
             },
             lambda wrong: self.env._(
@@ -228,7 +284,7 @@ class CrossgradeOrigin(models.Model):
     def action_reset_to_declared(self):
         return self._set_verification(
             ("rejected",),
-            {"state": "declared", "verified_by": False, "verified_date": False},
+            {"state": "declared", "verified_by_id": False, "verified_date": False},
             lambda wrong: self.env._(
                 "Only rejected origins can be set back to declared: %s.",
                 wrong._names(),
@@ -251,6 +307,40 @@ class CrossgradeOrigin(models.Model):
                 )
             )
 
+    @api.model
+    def _lock_for_confirmation(self, origins_by_order):
+        """Before confirming: lock the origins the orders use (a concurrent
+        confirmation waits), check they still qualify, and that each gives
+        its crossgrade to one order only."""
+        origins = self.browse()
+        for used in origins_by_order.values():
+            origins |= used
+        if not origins:
+            return
+        self.env.cr.execute(
+            SQL(
+                "SELECT id FROM crossgrade_origin WHERE id IN %s FOR NO KEY UPDATE",
+                tuple(origins.ids),
+            )
+        )
+        origins.invalidate_recordset(["state", "migrated_order_id"])
+        orders_by_origin = defaultdict(list)
+        for order, used in origins_by_order.items():
+            used._check_still_eligible(order)
+            for origin in used:
+                orders_by_origin[origin].append(order)
+        for origin, orders in orders_by_origin.items():
+            if len(orders) > 1:
+                raise ValidationError(
+                    self.env._(
+                        "%(origin)s gives one crossgrade, but %(orders)s all use "
+                        "it: confirm one of them, then update the prices of the "
+                        "others.",
+                        origin=origin.display_name,
+                        orders=", ".join(order.name for order in orders),
+                    )
+                )
+
     def _mark_migrated(self, order):
         """Record that ``order`` used these origins: one crossgrade each."""
         self.sudo().write({"state": "migrated", "migrated_order_id": order.id})
@@ -260,7 +350,7 @@ class CrossgradeOrigin(models.Model):
         for origin in self.sudo():
             origin.write(
                 {
-                    "state": "verified" if origin.verified_by else "declared",
+                    "state": "verified" if origin.verified_by_id else "declared",
                     "migrated_order_id": False,
                 }
             )

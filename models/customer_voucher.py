@@ -11,6 +11,31 @@ from odoo.tools import SQL
 
 _logger = logging.getLogger(__name__)
 
+
+# Changed only by the voucher's actions (Redeem, Cancel, Extend), the sale that
+# issues it and the reminder job, never by hand.
+WORKFLOW_FIELDS = {
+    "state",
+    "extended",
+    "redeem_date",
+    "redeem_user_id",
+    "reminder_count",
+    "last_reminder_date",
+    "reminded",
+    "sale_order_id",
+    "sale_line_id",
+}
+# What a Sales manager may correct on an available voucher (tracked in the
+# chatter); a salesperson sets them only when creating a voucher by hand.
+CORRECTABLE_FIELDS = {"value", "issue_date", "expiry_date", "type_id"}
+# What may still change on a redeemed, expired or cancelled voucher.
+CLOSED_EDITABLE_FIELDS = {"user_id"}
+
+
+def _is_id(value):
+    return isinstance(value, int) and not isinstance(value, bool) and value > 0
+
+
 # No 0/O, 1/I/L: codes are read aloud and typed by customers.
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 
@@ -21,7 +46,12 @@ class CustomerVoucher(models.Model):
 
     _name = "customer.voucher"
     _description = "Customer Voucher"
-    _inherit = ["portal.mixin", "mail.thread", "mail.activity.mixin"]
+    _inherit = [
+        "portal.mixin",
+        "mail.thread",
+        "mail.activity.mixin",
+        "customer.value.input.mixin",
+    ]
     _order = "issue_date desc, id desc"
     _rec_name = "code"
     _check_company_auto = True
@@ -119,7 +149,11 @@ class CustomerVoucher(models.Model):
         precompute=True,
     )
     value = fields.Monetary(
-        compute="_compute_value", store=True, readonly=False, precompute=True
+        compute="_compute_value",
+        store=True,
+        readonly=False,
+        precompute=True,
+        tracking=True,
     )
     state = fields.Selection(
         [
@@ -255,26 +289,85 @@ class CustomerVoucher(models.Model):
     # ------------------------------------------------------------------
     @api.model_create_multi
     def create(self, vals_list):
-        self._check_references(vals_list)
+        if not self.env.su:
+            self._check_manual_create(vals_list)
+        self._check_codes_free(vals_list)
         Partner = self.env["res.partner"]
         for vals in vals_list:
-            if vals.get("partner_id"):
+            if isinstance(vals, dict) and _is_id(vals.get("partner_id")):
                 partner = Partner.browse(vals["partner_id"])
                 vals["partner_id"] = partner.commercial_partner_id.id
                 vals.setdefault("beneficiary_id", partner.id)
         return super().create(vals_list)
 
     def write(self, vals):
-        self._check_references([vals])
-        if vals.get("partner_id"):
+        if not self.env.su:
+            self._check_manual_write(vals)
+        self._check_codes_free([vals])
+        if _is_id(vals.get("partner_id")):
             partner = self.env["res.partner"].browse(vals["partner_id"])
             vals["partner_id"] = partner.commercial_partner_id.id
         return super().write(vals)
 
+    def _check_manual_write(self, vals):
+        """What users may change by hand (the actions write as superuser)."""
+        names = set(vals) if isinstance(vals, dict) else set()
+        workflow = names & WORKFLOW_FIELDS
+        if workflow:
+            raise AccessError(
+                self.env._(
+                    "%(fields)s of a voucher change only through its actions "
+                    "(Redeem, Cancel, Extend), not by hand.",
+                    fields=self._field_labels(workflow),
+                )
+            )
+        closed = self.filtered(lambda voucher: voucher.state != "available")
+        if closed and names - CLOSED_EDITABLE_FIELDS:
+            states = dict(self._fields["state"]._description_selection(self.env))
+            raise UserError(
+                self.env._(
+                    "Voucher %(code)s is %(state)s: it cannot be changed any more.",
+                    code=closed[0].code,
+                    state=states[closed[0].state].lower(),
+                )
+            )
+        if names & CORRECTABLE_FIELDS and not self.env.user.has_group(
+            "sales_team.group_sale_manager"
+        ):
+            raise AccessError(
+                self.env._(
+                    "Only Sales managers can correct %(fields)s of a voucher.",
+                    fields=self._field_labels(names & CORRECTABLE_FIELDS),
+                )
+            )
+
     @api.model
-    def _check_references(self, vals_list):
-        """Refuse unknown ids and taken codes with a message (not a database
-        error)."""
+    def _check_manual_create(self, vals_list):
+        for vals in vals_list:
+            given = {
+                name
+                for name, value in (vals.items() if isinstance(vals, dict) else ())
+                if name in WORKFLOW_FIELDS
+                and value not in (False, None, 0, "available")
+            }
+            if given:
+                raise AccessError(
+                    self.env._(
+                        "%(fields)s of a voucher are set by its actions and by the "
+                        "sale that issues it, not by hand.",
+                        fields=self._field_labels(given),
+                    )
+                )
+
+    @api.model
+    def _field_labels(self, names):
+        return ", ".join(
+            sorted(self._fields[name]._description_string(self.env) for name in names)
+        )
+
+    @api.model
+    def _check_codes_free(self, vals_list):
+        """Refuse taken codes with a message (not a database error)."""
         codes = [vals["code"] for vals in vals_list if vals.get("code")]
         taken = self.with_context(active_test=False).sudo().search(
             [("code", "in", codes)]
@@ -286,33 +379,13 @@ class CustomerVoucher(models.Model):
                     codes=", ".join(sorted(set(taken))),
                 )
             )
-        for field_name in ("type_id", "partner_id", "beneficiary_id"):
-            ids = {vals[field_name] for vals in vals_list if vals.get(field_name)}
-            if not ids:
-                continue
-            model = self._fields[field_name].comodel_name
-            if any(not isinstance(record_id, int) for record_id in ids):
-                raise ValidationError(
-                    self.env._(
-                        "%(field)s: expected a record id, got %(value)r.",
-                        field=self._fields[field_name].string,
-                        value=sorted(map(str, ids)),
-                    )
-                )
-            missing = ids - set(self.env[model].browse(list(ids)).exists().ids)
-            if missing:
-                raise ValidationError(
-                    self.env._(
-                        "%(field)s: no record with id %(ids)s.",
-                        field=self._fields[field_name].string,
-                        ids=", ".join(map(str, sorted(missing))),
-                    )
-                )
 
     @api.ondelete(at_uninstall=False)
     def _unlink_except_history(self):
+        # sudo: the reminder log counts whoever may read it
         if any(
-            voucher.state != "cancelled" or voucher.reminder_ids for voucher in self
+            voucher.state != "cancelled" or voucher.sudo().reminder_ids
+            for voucher in self
         ):
             raise UserError(
                 self.env._(
@@ -351,7 +424,8 @@ class CustomerVoucher(models.Model):
         self.check_access("write")
         self._check_state(("available",), self.env._("redeemed"))
         for voucher in self:
-            voucher.write(
+            # sudo: the workflow fields change only through the actions
+            voucher.sudo().write(
                 {
                     "state": "redeemed",
                     "redeem_date": fields.Date.context_today(self),
@@ -365,7 +439,7 @@ class CustomerVoucher(models.Model):
         """Cancel unused vouchers (a redeemed voucher stays redeemed)."""
         self.check_access("write")
         self._check_state(("available", "expired"), self.env._("cancelled"))
-        self.write({"state": "cancelled"})
+        self.sudo().write({"state": "cancelled"})
         return True
 
     def action_extend(self):
@@ -420,7 +494,7 @@ class CustomerVoucher(models.Model):
                         end=voucher.subscription_id.date,
                     )
                 )
-            voucher.write(
+            voucher.sudo().write(
                 {"expiry_date": expiry, "extended": True, "state": "available"}
             )
         return True

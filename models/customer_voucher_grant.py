@@ -6,6 +6,7 @@ class CustomerVoucherGrant(models.Model):
     """A product that grants vouchers of a type when it is sold."""
 
     _name = "customer.voucher.grant"
+    _inherit = ["customer.value.input.mixin"]
     _description = "Product Granting Vouchers"
     _order = "type_id, id"
     _check_company_auto = True

@@ -7,6 +7,7 @@ class CustomerVoucherReminder(models.Model):
     most (a unique constraint makes it so, even for concurrent runs)."""
 
     _name = "customer.voucher.reminder"
+    _inherit = ["customer.value.input.mixin"]
     _description = "Voucher Reminder"
     _order = "date desc, id desc"
 
@@ -31,7 +32,9 @@ class CustomerVoucherReminder(models.Model):
         ],
         required=True,
     )
-    mail_id = fields.Many2one("mail.mail", string="E-mail", ondelete="set null")
+    mail_id = fields.Many2one(
+        "mail.mail", string="E-mail", ondelete="set null", index="btree_not_null"
+    )
 
     _sql_constraints = [
         (

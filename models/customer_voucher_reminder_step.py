@@ -8,6 +8,7 @@ class CustomerVoucherReminderStep(models.Model):
     issue, or 7 days before expiry."""
 
     _name = "customer.voucher.reminder.step"
+    _inherit = ["customer.value.input.mixin"]
     _description = "Voucher Reminder Step"
     _order = "type_id, anchor desc, days desc, id"
 
@@ -47,8 +48,11 @@ class CustomerVoucherReminderStep(models.Model):
 
     @api.ondelete(at_uninstall=False)
     def _unlink_except_sent(self):
-        if self.env["customer.voucher.reminder"].search_count(
-            [("step_id", "in", self.ids)], limit=1
+        # sudo: the history counts whoever may read it
+        if (
+            self.env["customer.voucher.reminder"]
+            .sudo()
+            .search_count([("step_id", "in", self.ids)], limit=1)
         ):
             raise UserError(
                 self.env._(

@@ -9,6 +9,7 @@ class CustomerVoucherType(models.Model):
     reminded of it."""
 
     _name = "customer.voucher.type"
+    _inherit = ["customer.value.input.mixin"]
     _description = "Customer Voucher Type"
     _order = "sequence, name, id"
     _check_company_auto = True

@@ -13,10 +13,12 @@ class ResPartner(models.Model):
         "partner_id",
         string="Competitor Products Used",
         help="Competitor products this customer uses now (crossgrade origins).",
+        groups="sales_team.group_sale_salesman",
     )
     crossgrade_origin_count = fields.Integer(
         compute="_compute_crossgrade_origin_count",
         string="Crossgrade Origins",
+        groups="sales_team.group_sale_salesman",
     )
 
     def _compute_crossgrade_origin_count(self):
@@ -48,20 +50,25 @@ class ResPartner(models.Model):
         currency_field="subscription_mrr_currency_id",
         help="Monthly recurring revenue of the customer's subscriptions in progress "
         "(company currency).",
+        groups="sales_team.group_sale_salesman",
     )
     subscription_mrr_currency_id = fields.Many2one(
-        "res.currency", compute="_compute_subscription_mrr"
+        "res.currency",
+        compute="_compute_subscription_mrr",
+        groups="sales_team.group_sale_salesman",
     )
     subscription_change_ids = fields.One2many(
         "sale.subscription.change",
         "partner_id",
         string="MRR History",
         domain=[("state", "=", "done")],
+        groups="sales_team.group_sale_salesman",
     )
     last_subscription_change_id = fields.Many2one(
         "sale.subscription.change",
         compute="_compute_subscription_mrr",
         string="Last MRR Movement",
+        groups="sales_team.group_sale_salesman",
     )
 
     def _compute_subscription_mrr(self):
@@ -119,26 +126,37 @@ class ResPartner(models.Model):
     # Vouchers
 
     voucher_ids = fields.One2many(
-        "customer.voucher", "partner_id", string="Vouchers", readonly=True
+        "customer.voucher",
+        "partner_id",
+        string="Vouchers",
+        readonly=True,
+        groups="sales_team.group_sale_salesman",
     )
-    voucher_count = fields.Integer(compute="_compute_voucher_figures")
+    voucher_count = fields.Integer(
+        compute="_compute_voucher_figures", groups="sales_team.group_sale_salesman"
+    )
     voucher_available_count = fields.Integer(
-        compute="_compute_voucher_figures", string="Unused Vouchers"
+        compute="_compute_voucher_figures",
+        string="Unused Vouchers",
+        groups="sales_team.group_sale_salesman",
     )
     voucher_redemption_rate = fields.Float(
         compute="_compute_voucher_figures",
         string="Voucher Redemption (%)",
         help="Redeemed vouchers out of the customer's vouchers (cancelled ones "
         "aside).",
+        groups="sales_team.group_sale_salesman",
     )
     voucher_value_available = fields.Monetary(
         compute="_compute_voucher_figures",
         currency_field="subscription_mrr_currency_id",
+        groups="sales_team.group_sale_salesman",
     )
     voucher_value_expired = fields.Monetary(
         compute="_compute_voucher_figures",
         string="Voucher Breakage",
         currency_field="subscription_mrr_currency_id",
+        groups="sales_team.group_sale_salesman",
     )
 
     def _compute_voucher_figures(self):

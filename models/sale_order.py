@@ -112,6 +112,12 @@ class SaleOrder(models.Model):
                 ["__count", "code:array_agg"],
             )
         )
+        # The codes of the vouchers this user may read; the others are counted.
+        readable = set(
+            self.env["customer.voucher"]
+            .search([("code", "in", [c for _t, _n, codes in vouchers for c in codes])])
+            .mapped("code")
+        )
         messages = [
             self.env._(
                 "%(product)s: %(customer)s already has it in the active subscription "
@@ -124,17 +130,34 @@ class SaleOrder(models.Model):
         ]
         for voucher_type, count, codes in vouchers:
             covered = products.product_tmpl_id & voucher_type.covered_product_tmpl_ids
-            messages.append(
-                self.env._(
+            shown = sorted(code for code in codes if code in readable)
+            values = {
+                "products": ", ".join(covered.mapped("display_name")),
+                "customer": partner.display_name,
+                "count": count,
+                "type": voucher_type.display_name,
+                "codes": ", ".join(shown),
+            }
+            if len(shown) == count:
+                message = self.env._(
                     "%(products)s: %(customer)s has %(count)s unused %(type)s "
                     "voucher(s) that cover it (%(codes)s).",
-                    products=", ".join(covered.mapped("display_name")),
-                    customer=partner.display_name,
-                    count=count,
-                    type=voucher_type.display_name,
-                    codes=", ".join(sorted(codes)),
+                    **values,
                 )
-            )
+            elif shown:
+                message = self.env._(
+                    "%(products)s: %(customer)s has %(count)s unused %(type)s "
+                    "voucher(s) that cover it (%(codes)s, and others of colleagues).",
+                    **values,
+                )
+            else:
+                message = self.env._(
+                    "%(products)s: %(customer)s has %(count)s unused %(type)s "
+                    "voucher(s) that cover it (ask the salesperson of the "
+                    "customer).",
+                    **values,
+                )
+            messages.append(message)
         return "\n".join(messages) or False
 
     # Pricing
@@ -206,11 +229,13 @@ class SaleOrder(models.Model):
     # Confirmation
 
     def action_confirm(self):
+        # sudo: the origins are facts about the customer, whoever recorded
+        # them; confirming reads and updates them for any salesperson who may
+        # quote the customer (pricing already trusted them).
         origins_by_order = {
-            order: order.order_line.crossgrade_origin_id for order in self
+            order: order.order_line.crossgrade_origin_id.sudo() for order in self
         }
-        for order, origins in origins_by_order.items():
-            origins._check_still_eligible(order)
+        self.env["crossgrade.origin"].sudo()._lock_for_confirmation(origins_by_order)
         res = super().action_confirm()
         for order, origins in origins_by_order.items():
             if origins:
@@ -253,20 +278,29 @@ class SaleOrder(models.Model):
         return migrations
 
     def _action_cancel(self):
-        # A cancelled sale gives the crossgrade back to the customer.
-        migrated = self.env["crossgrade.origin"].search(
-            [("migrated_order_id", "in", self.ids)]
+        # A cancelled sale gives the crossgrade back to the customer, whoever
+        # recorded the origin (sudo: the salesperson of the order may not
+        # read a colleague's origin).
+        migrated = (
+            self.env["crossgrade.origin"]
+            .sudo()
+            .search([("migrated_order_id", "in", self.ids)])
         )
         migrated._restore_after_cancel()
         self.crossgrade_migration_ids.filtered(
             lambda m: m.state in ("planned", "in_progress")
         ).write({"state": "cancelled"})
-        # Unused vouchers of a cancelled sale are cancelled; used ones stay.
-        vouchers = self.env["customer.voucher"].search(
-            [
-                ("sale_order_id", "in", self.ids),
-                ("state", "in", ("available", "expired")),
-            ]
+        # Unused vouchers of a cancelled sale are cancelled; used ones stay
+        # (sudo: a consequence of the cancellation, not an edit by hand).
+        vouchers = (
+            self.env["customer.voucher"]
+            .sudo()
+            .search(
+                [
+                    ("sale_order_id", "in", self.ids),
+                    ("state", "in", ("available", "expired")),
+                ]
+            )
         )
         if vouchers:
             vouchers.write({"state": "cancelled"})

@@ -149,9 +149,12 @@ class SaleOrderLine(models.Model):
     @api.depends("crossgrade_qty", "product_uom_qty", "crossgrade_origin_id")
     def _compute_crossgrade_explanation(self):
         for line in self:
+            # sudo: the origin is a fact about the customer, recorded by any
+            # salesperson; whoever quotes the customer sees why the price.
+            origin = line.crossgrade_origin_id.sudo()
             if not line.pricelist_item_id.crossgrade_restricted:
                 line.crossgrade_explanation = False
-            elif not line.crossgrade_origin_id:
+            elif not origin:
                 line.crossgrade_explanation = self.env._(
                     "The customer's crossgrade seats are used by other lines: "
                     "regular price."
@@ -162,12 +165,12 @@ class SaleOrderLine(models.Model):
                     "%(origin)s), regular price for the rest: blended unit price.",
                     seats=float_round(line.crossgrade_qty, 2),
                     qty=float_round(line.product_uom_qty, 2),
-                    origin=line.crossgrade_origin_id.competitor_product_id.display_name,
+                    origin=origin.competitor_product_id.display_name,
                 )
             else:
                 line.crossgrade_explanation = self.env._(
                     "Crossgrade price: migrating from %s.",
-                    line.crossgrade_origin_id.competitor_product_id.display_name,
+                    origin.competitor_product_id.display_name,
                 )
 
     def _get_pricelist_price(self):

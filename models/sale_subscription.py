@@ -13,7 +13,7 @@ sale.subscription:
 """
 
 from odoo import api, fields, models
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import UserError
 
 
 class SaleSubscription(models.Model):
@@ -123,28 +123,9 @@ class SaleSubscription(models.Model):
     # Helpers
     # ------------------------------------------------------------------
     def _cv_browse(self, model, record_id, label):
-        if not record_id:
-            return self.env[model]
-        if isinstance(record_id, models.BaseModel):
-            record_id = record_id.id
-        if not isinstance(record_id, int) or isinstance(record_id, bool):
-            raise ValidationError(
-                self.env._(
-                    "%(label)s: expected a record id, got %(value)r.",
-                    label=label,
-                    value=record_id,
-                )
-            )
-        record = self.env[model].browse(record_id).exists()
-        if not record:
-            raise ValidationError(
-                self.env._(
-                    "%(label)s: record %(id)s does not exist.",
-                    label=label,
-                    id=record_id,
-                )
-            )
-        return record
+        return self.env["customer.value.input.mixin"]._cv_browse(
+            model, record_id, label
+        )
 
     def _cv_log_job_error(self, job, error):
         """Note on the chatter that ``job`` failed on this subscription; the

@@ -27,6 +27,7 @@ EDITABLE_WHEN_DONE = {"note", "proration_invoice_id", "proration_order_id"}
 
 class SaleSubscriptionChange(models.Model):
     _name = "sale.subscription.change"
+    _inherit = ["customer.value.input.mixin"]
     _description = "Subscription MRR Movement"
     _order = "date desc, id desc"
 
@@ -70,9 +71,11 @@ class SaleSubscriptionChange(models.Model):
         currency_field="currency_id",
     )
     from_product_id = fields.Many2one(
-        "product.product", string="From", ondelete="restrict"
+        "product.product", string="From", ondelete="restrict", index="btree_not_null"
     )
-    to_product_id = fields.Many2one("product.product", string="To", ondelete="restrict")
+    to_product_id = fields.Many2one(
+        "product.product", string="To", ondelete="restrict", index="btree_not_null"
+    )
     quantity = fields.Float(
         digits="Product Unit of Measure",
         help="Quantity of the new plan, for a scheduled plan change.",
@@ -102,10 +105,10 @@ class SaleSubscriptionChange(models.Model):
         default="next_invoice",
     )
     proration_invoice_id = fields.Many2one(
-        "account.move", readonly=True, ondelete="set null"
+        "account.move", readonly=True, ondelete="set null", index="btree_not_null"
     )
     proration_order_id = fields.Many2one(
-        "sale.order", readonly=True, ondelete="set null"
+        "sale.order", readonly=True, ondelete="set null", index="btree_not_null"
     )
 
     @api.depends("subscription_id.partner_id.commercial_partner_id")

@@ -5,6 +5,7 @@ from odoo import fields, models
 
 class SaleSubscriptionChangeReason(models.Model):
     _name = "sale.subscription.change.reason"
+    _inherit = ["customer.value.input.mixin"]
     _description = "Subscription Change Reason"
     _order = "sequence, name, id"
 

@@ -11,6 +11,7 @@ OUTCOMES = [
 
 class SaleSubscriptionRetention(models.Model):
     _name = "sale.subscription.retention"
+    _inherit = ["customer.value.input.mixin"]
     _description = "Subscription Cancellation Request"
     _order = "date desc, id desc"
 

@@ -5,6 +5,7 @@ from odoo import api, fields, models
 
 class SubscriptionPlanFamily(models.Model):
     _name = "subscription.plan.family"
+    _inherit = ["customer.value.input.mixin"]
     _description = "Subscription Plan Family"
     _order = "sequence, name, id"
 

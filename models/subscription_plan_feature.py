@@ -5,6 +5,7 @@ from odoo import fields, models
 
 class SubscriptionPlanFeature(models.Model):
     _name = "subscription.plan.feature"
+    _inherit = ["customer.value.input.mixin"]
     _description = "Subscription Plan Feature"
     _order = "family_id, sequence, id"
 

@@ -6,6 +6,7 @@ from odoo.exceptions import ValidationError
 
 class SubscriptionPlanFeatureValue(models.Model):
     _name = "subscription.plan.feature.value"
+    _inherit = ["customer.value.input.mixin"]
     _description = "Feature Value of a Plan"
     _order = "feature_id, product_tmpl_id"
     _rec_name = "display_value"

@@ -128,7 +128,7 @@ class TestCrossgradeConfirmation(CrossgradeCommon):
 
     def test_cancel_gives_the_crossgrade_back(self):
         origin = self._origin()
-        origin.sudo().write({"verified_by": self.manager.id})
+        origin.sudo().write({"verified_by_id": self.manager.id})
         order = self._quote()
         order.action_confirm()
         order._action_cancel()

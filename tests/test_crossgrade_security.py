@@ -52,7 +52,7 @@ class TestCrossgradeSecurity(CrossgradeCommon):
         self.assertEqual(origin.state, "declared")
         origin.with_user(self.manager).action_verify()
         self.assertEqual(origin.state, "verified")
-        self.assertEqual(origin.verified_by, self.manager)
+        self.assertEqual(origin.verified_by_id, self.manager)
         self.assertTrue(origin.verified_date)
 
     def test_verifying_twice_is_refused(self):
