@@ -3,6 +3,7 @@ from odoo import Command, api, fields, models
 from odoo.exceptions import UserError
 
 from .crossgrade_migration_check import OPEN_CHECK_STATES
+from .customer_value_input_mixin import is_record_id
 
 # Open blocking checks from which a migration is high risk.
 HIGH_RISK_OPEN_BLOCKING = 3
@@ -113,9 +114,10 @@ class CrossgradeMigration(models.Model):
                 vals["name"] = self.env["ir.sequence"].next_by_code(
                     "crossgrade.migration"
                 ) or self.env._("New")
-            if "check_ids" not in vals and vals.get("origin_id"):
+            if "check_ids" not in vals and is_record_id(vals.get("origin_id")):
                 origin = self.env["crossgrade.origin"].browse(vals["origin_id"])
-                vals["check_ids"] = self._prepare_check_commands(origin)
+                if origin.exists():  # an unknown id is refused by the input check
+                    vals["check_ids"] = self._prepare_check_commands(origin)
         return super().create(vals_list)
 
     @api.model

@@ -5,6 +5,8 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL
 
+from .customer_value_input_mixin import is_record_id
+
 # Fields that only the verification workflow may change.
 PROTECTED_FIELDS = {"state", "verified_by_id", "verified_date", "migrated_order_id"}
 REQUIRED_FIELDS = ("partner_id", "competitor_product_id")
@@ -152,9 +154,10 @@ class CrossgradeOrigin(models.Model):
 
     @api.model
     def _commercial_vals(self, vals):
-        if vals.get("partner_id"):
-            partner = self.env["res.partner"].browse(vals["partner_id"])
-            vals["partner_id"] = partner.commercial_partner_id.id
+        if is_record_id(vals.get("partner_id")):
+            partner = self.env["res.partner"].browse(vals["partner_id"]).exists()
+            if partner:  # an unknown id is refused by the input check
+                vals["partner_id"] = partner.commercial_partner_id.id
         return vals
 
     def _check_protected_write(self, vals):

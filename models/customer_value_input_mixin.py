@@ -6,7 +6,12 @@ that exist, selection keys, dates) before writing anything, and the public
 methods check their id arguments with ``_cv_browse``."""
 
 from odoo import api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import UserError, ValidationError
+
+
+def is_record_id(value):
+    """Whether ``value`` can be the id of a record."""
+    return isinstance(value, int) and not isinstance(value, bool) and 0 < value < 2**31
 
 
 def _is_number(value):
@@ -32,7 +37,7 @@ SCALAR_CHECKS = {
     "date": lambda field, value: _converts(fields.Date.to_date, value),
     "datetime": lambda field, value: _converts(fields.Datetime.to_datetime, value),
     "selection": lambda field, value: not isinstance(field.selection, list)
-    or value in dict(field.selection),
+    or value in [key for key, _label in field.selection],
 }
 
 
@@ -68,11 +73,7 @@ class CustomerValueInputMixin(models.AbstractModel):
     @api.model
     def _cv_existing_ids(self, model, ids, label):
         """``ids`` if they are ids of existing records of ``model``."""
-        wrong = [
-            i
-            for i in ids
-            if not isinstance(i, int) or isinstance(i, bool) or not 0 < i < 2**31
-        ]
+        wrong = [i for i in ids if not is_record_id(i)]
         if wrong:
             raise ValidationError(
                 self.env._(
@@ -92,6 +93,19 @@ class CustomerValueInputMixin(models.AbstractModel):
                 )
             )
         return ids
+
+    @api.model
+    def _cv_check_one(self, records):
+        """Refuse a call on no record or several, with a message."""
+        if len(records) != 1:
+            raise UserError(
+                self.env._(
+                    "%(model)s: this action works on one record at a time, not "
+                    "%(count)s.",
+                    model=records._description,
+                    count=len(records),
+                )
+            )
 
     @api.model
     def _cv_check_input(self, vals_list):

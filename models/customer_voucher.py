@@ -9,6 +9,8 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL
 
+from .customer_value_input_mixin import is_record_id
+
 _logger = logging.getLogger(__name__)
 
 
@@ -30,10 +32,6 @@ WORKFLOW_FIELDS = {
 CORRECTABLE_FIELDS = {"value", "issue_date", "expiry_date", "type_id"}
 # What may still change on a redeemed, expired or cancelled voucher.
 CLOSED_EDITABLE_FIELDS = {"user_id"}
-
-
-def _is_id(value):
-    return isinstance(value, int) and not isinstance(value, bool) and value > 0
 
 
 # No 0/O, 1/I/L: codes are read aloud and typed by customers.
@@ -294,7 +292,7 @@ class CustomerVoucher(models.Model):
         self._check_codes_free(vals_list)
         Partner = self.env["res.partner"]
         for vals in vals_list:
-            if isinstance(vals, dict) and _is_id(vals.get("partner_id")):
+            if isinstance(vals, dict) and is_record_id(vals.get("partner_id")):
                 partner = Partner.browse(vals["partner_id"])
                 vals["partner_id"] = partner.commercial_partner_id.id
                 vals.setdefault("beneficiary_id", partner.id)
@@ -304,7 +302,7 @@ class CustomerVoucher(models.Model):
         if not self.env.su:
             self._check_manual_write(vals)
         self._check_codes_free([vals])
-        if _is_id(vals.get("partner_id")):
+        if is_record_id(vals.get("partner_id")):
             partner = self.env["res.partner"].browse(vals["partner_id"])
             vals["partner_id"] = partner.commercial_partner_id.id
         return super().write(vals)
@@ -508,7 +506,8 @@ class CustomerVoucher(models.Model):
 
     def action_send_reminder(self):
         """Open the reminder e-mail composer for one voucher."""
-        self.ensure_one()
+        self._cv_check_one(self)
+        self.check_access("write")
         template = self._reminder_template()
         return {
             "type": "ir.actions.act_window",

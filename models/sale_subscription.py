@@ -59,6 +59,7 @@ class SaleSubscription(models.Model):
         # subscription_oca's action carries a 'view_type' key that Odoo 18 logs
         # as a warning; same wizard, with its subscription in the context.
         self.ensure_one()
+        self.check_access("write")
         return {
             "type": "ir.actions.act_window",
             "name": self.env._("Close Subscription"),

@@ -137,7 +137,6 @@ class SaleSubscription(models.Model):
                     plan=product.display_name,
                 )
             )
-        today = fields.Date.context_today(self)
         new_line = self.env["sale.subscription.line"].new(
             {
                 "sale_subscription_id": self.id,
@@ -172,19 +171,7 @@ class SaleSubscription(models.Model):
         classified = self._cv_classify_edit(before, after)
         # same tier and price (two plans at one price): still a plan change
         change_type = classified[0] if classified else "expansion"
-        if effective_date:
-            effective_date = fields.Date.to_date(effective_date)
-            if effective_date < today:
-                raise ValidationError(
-                    self.env._(
-                        "The plan change cannot take effect in the past (%(date)s).",
-                        date=effective_date,
-                    )
-                )
-        elif change_type in FALLING_TYPES and self.recurring_next_date:
-            effective_date = max(self.recurring_next_date, today)
-        else:
-            effective_date = today
+        effective_date = self._cv_effective_date(change_type, effective_date)
         if before["mrr"] is None:
             before["mrr"] = self._cv_to_company(before["recurring"], effective_date)
         mrr_after = self._cv_mrr_after(before, after, effective_date)
@@ -203,6 +190,37 @@ class SaleSubscription(models.Model):
                 recurring_after - self.recurring_total, effective_date
             ),
         }
+
+    def _cv_effective_date(self, change_type, effective_date=None):
+        """The date a change takes effect: the one asked (not in the past), else
+        today for an upgrade and the next renewal for a change that lowers the
+        revenue."""
+        today = fields.Date.context_today(self)
+        if effective_date:
+            given = effective_date
+            try:
+                effective_date = fields.Date.to_date(given)
+            except (TypeError, ValueError):
+                effective_date = None
+            if not effective_date:
+                raise ValidationError(
+                    self.env._(
+                        "Effective date: %(value)r is not a date (YYYY-MM-DD).",
+                        value=given,
+                    )
+                )
+            if effective_date < today:
+                raise ValidationError(
+                    self.env._(
+                        "The plan change cannot take effect in the past (%(date)s).",
+                        date=effective_date,
+                    )
+                )
+        elif change_type in FALLING_TYPES and self.recurring_next_date:
+            effective_date = max(self.recurring_next_date, today)
+        else:
+            effective_date = today
+        return effective_date
 
     @api.returns("sale.subscription.change", lambda change: change.id)
     def change_plan(
@@ -226,7 +244,7 @@ class SaleSubscription(models.Model):
         ``close_reason_id``: the customer asked to close for that reason (the
         change keeps them). Returns the movement (scheduled or done).
         """
-        self.ensure_one()
+        self.env["customer.value.input.mixin"]._cv_check_one(self)
         self.check_access("write")
         if proration_mode not in ("next_invoice", "invoice_now"):
             raise ValidationError(
@@ -346,6 +364,7 @@ class SaleSubscription(models.Model):
 
     def action_change_plan(self):
         self.ensure_one()
+        self.check_access("write")
         self._cv_check_open()
         return {
             "type": "ir.actions.act_window",

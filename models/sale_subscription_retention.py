@@ -14,6 +14,7 @@ class SaleSubscriptionRetention(models.Model):
     _inherit = ["customer.value.input.mixin"]
     _description = "Subscription Cancellation Request"
     _order = "date desc, id desc"
+    _check_company_auto = True
 
     subscription_id = fields.Many2one(
         "sale.subscription",
@@ -26,7 +27,11 @@ class SaleSubscriptionRetention(models.Model):
     )
     currency_id = fields.Many2one(related="company_id.currency_id")
     partner_id = fields.Many2one(
-        "res.partner", string="Customer", required=True, index=True
+        "res.partner",
+        string="Customer",
+        required=True,
+        index=True,
+        check_company=True,
     )
     date = fields.Date(required=True, default=fields.Date.context_today, index=True)
     user_id = fields.Many2one(

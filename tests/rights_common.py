@@ -1,0 +1,130 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
+"""Records of every model of the addon, for the rights and bad-input tests."""
+
+from odoo import Command, fields
+
+
+def sample_records(env, company, owner):
+    """One record of each model of the addon in ``company``, the documents
+    owned by ``owner``; keyed by model name (and "plan", "reason")."""
+    customer = env["res.partner"].create(
+        {"name": "Matrix Customer", "is_company": True, "email": "m@example.com"}
+    )
+    competitor = env["crossgrade.competitor"].create(
+        {"name": "Matrix Rival", "company_id": company.id}
+    )
+    competitor_product = env["crossgrade.competitor.product"].create(
+        {"name": "Suite", "competitor_id": competitor.id}
+    )
+    template = env["crossgrade.check.template"].create(
+        {"name": "Ports open", "company_id": company.id}
+    )
+    origin = env["crossgrade.origin"].create(
+        {
+            "partner_id": customer.id,
+            "competitor_product_id": competitor_product.id,
+            "user_id": owner.id,
+        }
+    )
+    migration = env["crossgrade.migration"].create(
+        {"partner_id": customer.id, "origin_id": origin.id, "user_id": owner.id}
+    )
+    check = env["crossgrade.migration.check"].create(
+        {"migration_id": migration.id, "name": "Firewall"}
+    )
+    family = env["subscription.plan.family"].create(
+        {"name": "Matrix Suite", "company_id": company.id}
+    )
+    feature = env["subscription.plan.feature"].create(
+        {"name": "Users", "family_id": family.id}
+    )
+    basic, pro = (
+        env["product.product"].create(
+            {
+                "name": name,
+                "list_price": price,
+                "plan_family_id": family.id,
+                "plan_tier": tier,
+                "taxes_id": False,
+            }
+        )
+        for name, price, tier in (("M Basic", 10.0, 1), ("M Pro", 30.0, 2))
+    )
+    value = env["subscription.plan.feature.value"].create(
+        {"feature_id": feature.id, "product_tmpl_id": pro.product_tmpl_id.id}
+    )
+    reason = env["sale.subscription.change.reason"].create(
+        {"name": "Matrix reason", "company_id": company.id}
+    )
+    subscription = env["sale.subscription"].create(
+        {
+            "partner_id": customer.id,
+            "template_id": env["sale.subscription.template"]
+            .create({"name": "Matrix monthly"})
+            .id,
+            "pricelist_id": env["product.pricelist"].create({"name": "Matrix"}).id,
+            "user_id": owner.id,
+            "recurring_next_date": fields.Date.add(
+                fields.Date.context_today(customer), months=1
+            ),
+            "sale_subscription_line_ids": [
+                Command.create({"product_id": pro.id, "product_uom_qty": 1})
+            ],
+        }
+    )
+    subscription.action_start_subscription()
+    subscription.recurring_next_date = fields.Date.add(
+        fields.Date.context_today(customer), months=1
+    )
+    scheduled = subscription.change_plan(basic.id, reason_id=reason.id)
+    retention = env["sale.subscription.retention"].create(
+        {
+            "subscription_id": subscription.id,
+            "partner_id": customer.id,
+            "outcome": "churned",
+        }
+    )
+    voucher_type = env["customer.voucher.type"].create(
+        {
+            "name": "Matrix training",
+            "value": 100.0,
+            "validity_days": 30,
+            "extension_days": 30,
+            "extension_window_days": 60,
+            "company_id": company.id,
+            "grant_ids": [Command.create({"product_tmpl_id": pro.product_tmpl_id.id})],
+            "reminder_step_ids": [Command.create({"anchor": "issue", "days": 1})],
+        }
+    )
+    voucher = env["customer.voucher"].create(
+        {"type_id": voucher_type.id, "partner_id": customer.id, "user_id": owner.id}
+    )
+    reminder = env["customer.voucher.reminder"].create(
+        {
+            "voucher_id": voucher.id,
+            "step_id": voucher_type.reminder_step_ids.id,
+            "status": "sent",
+        }
+    )
+    return {
+        "crossgrade.competitor": competitor,
+        "crossgrade.competitor.product": competitor_product,
+        "crossgrade.check.template": template,
+        "crossgrade.origin": origin,
+        "crossgrade.migration": migration,
+        "crossgrade.migration.check": check,
+        "subscription.plan.family": family,
+        "subscription.plan.feature": feature,
+        "subscription.plan.feature.value": value,
+        "sale.subscription.change.reason": reason,
+        "sale.subscription.change": scheduled,
+        "sale.subscription.retention": retention,
+        "sale.subscription": subscription,
+        "customer.voucher.type": voucher_type,
+        "customer.voucher.grant": voucher_type.grant_ids,
+        "customer.voucher.reminder.step": voucher_type.reminder_step_ids,
+        "customer.voucher": voucher,
+        "customer.voucher.reminder": reminder,
+        "plan": basic,
+        "reason": reason,
+    }

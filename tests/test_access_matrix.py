@@ -1,0 +1,206 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
+"""Who may do what, for every model of the addon, checked as each kind of user
+against the table in README.md ("Rights, as tested")."""
+
+import re
+from pathlib import Path
+
+from odoo import Command, fields
+from odoo.exceptions import AccessError
+from odoo.tests import TransactionCase, new_test_user, tagged
+
+from .rights_common import sample_records
+
+README = Path(__file__).resolve().parents[1] / "README.md"
+USERS = ("portal", "own", "all", "manager", "internal", "other_company")
+# Model access per user: c(reate) r(ead) w(rite) d(elete).
+CATALOGUE = {"portal": "", "own": "r", "all": "r", "manager": "crwd"}
+DOCUMENT = {"portal": "", "own": "crw", "all": "crw", "manager": "crwd"}
+LOG = {"portal": "", "own": "r", "all": "r", "manager": "r"}
+ACL = {
+    "crossgrade.competitor": CATALOGUE,
+    "crossgrade.competitor.product": CATALOGUE,
+    "crossgrade.check.template": CATALOGUE,
+    "crossgrade.origin": DOCUMENT,
+    "crossgrade.migration": DOCUMENT,
+    "crossgrade.migration.check": DOCUMENT,
+    "crossgrade.win.report": LOG,
+    "subscription.plan.family": CATALOGUE,
+    "subscription.plan.feature": CATALOGUE,
+    "subscription.plan.feature.value": CATALOGUE,
+    "sale.subscription.change.reason": CATALOGUE,
+    "sale.subscription.change": {**LOG, "manager": "rwd"},
+    "sale.subscription.retention": {**LOG, "manager": "rw"},
+    "sale.subscription.mrr.report": {**LOG, "own": ""},
+    "sale.subscription.change.plan.wizard": {
+        "portal": "",
+        "own": "crwd",
+        "all": "crwd",
+        "manager": "crwd",
+    },
+    "customer.voucher.type": {**CATALOGUE, "portal": "r"},
+    "customer.voucher.grant": CATALOGUE,
+    "customer.voucher.reminder.step": CATALOGUE,
+    "customer.voucher": {**DOCUMENT, "portal": "r"},
+    "customer.voucher.reminder": LOG,
+}
+for rights in ACL.values():
+    rights.setdefault("internal", "")  # an internal user without sales rights
+    rights.setdefault("other_company", rights["all"])
+# Reading a record of the first company that a colleague owns.
+OWNED = {
+    "crossgrade.origin",
+    "crossgrade.migration",
+    "crossgrade.migration.check",
+    "sale.subscription.change",
+    "sale.subscription.retention",
+    "customer.voucher",
+    "customer.voucher.reminder",
+}
+# Public actions on a colleague's records: who may run them.
+ACTIONS = {
+    ("crossgrade.origin", "action_verify"): {"manager"},
+    ("crossgrade.origin", "action_reject"): {"manager"},
+    ("customer.voucher", "action_redeem"): {"all", "manager"},
+    ("customer.voucher", "action_cancel"): {"all", "manager"},
+    ("customer.voucher", "action_send_reminder"): {"all", "manager"},
+    ("customer.voucher", "action_extend"): {"manager"},
+    ("sale.subscription", "change_plan"): {"all", "manager"},
+    ("sale.subscription", "action_close_subscription"): {"all", "manager"},
+    ("sale.subscription.change", "action_cancel"): {"all", "manager"},
+}
+
+
+@tagged("post_install", "-at_install")
+class TestAccessMatrix(TransactionCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.env = cls.env(context=dict(cls.env.context, tracking_disable=True))
+        company = cls.env.company
+        cls.company2 = cls.env["res.company"].create({"name": "Matrix Second"})
+        groups = {
+            "portal": "base.group_portal",
+            "own": "sales_team.group_sale_salesman",
+            "all": "sales_team.group_sale_salesman_all_leads",
+            "manager": "sales_team.group_sale_manager",
+            "internal": "base.group_user",
+        }
+        cls.users = {
+            kind: new_test_user(cls.env, login=f"matrix_{kind}", groups=group)
+            for kind, group in groups.items()
+        }
+        cls.users["other_company"] = new_test_user(
+            cls.env,
+            login="matrix_other_company",
+            groups="sales_team.group_sale_salesman_all_leads",
+            company_id=cls.company2.id,
+            company_ids=[Command.set(cls.company2.ids)],
+        )
+        owner = new_test_user(
+            cls.env,
+            login="matrix_owner",
+            groups="sales_team.group_sale_salesman_all_leads",
+        )
+        cls.records = sample_records(cls.env, company, owner)
+
+    def _run(self, func):
+        """True when ``func`` runs, False on an access error; rolled back."""
+        savepoint = self.env.cr.savepoint()
+        try:
+            func()
+            return True
+        except AccessError:
+            return False
+        finally:
+            savepoint.close(rollback=True)
+            self.env.invalidate_all()
+
+    def test_every_model_has_a_row(self):
+        models = {
+            name
+            for name, model in self.env.registry.items()
+            if model._original_module == "customer_value" and not model._abstract
+        }
+        self.assertEqual(models, set(ACL))
+
+    def test_model_access(self):
+        for model, rights in ACL.items():
+            for kind in USERS:
+                Model = self.env[model].with_user(self.users[kind])
+                allowed = "".join(
+                    letter
+                    for letter, operation in (
+                        ("c", "create"),
+                        ("r", "read"),
+                        ("w", "write"),
+                        ("d", "unlink"),
+                    )
+                    if Model.browse().has_access(operation)
+                )
+                self.assertEqual(allowed, rights[kind], f"{model} as {kind}")
+
+    def _sees(self, kind, model):
+        """Whether ``kind`` reads a colleague's record of ``model`` in the first
+        company: not in another company, not another's document with "own
+        documents", nothing but the voucher types on the portal (their vouchers
+        only)."""
+        if "r" not in ACL[model][kind] or kind == "other_company":
+            return False
+        if kind == "portal":
+            return model == "customer.voucher.type"
+        return kind != "own" or model not in OWNED
+
+    def test_records_of_a_colleague_in_the_first_company(self):
+        for model, record in self.records.items():
+            if model not in ACL:
+                continue
+            for kind in USERS:
+                with self.subTest(model=model, user=kind):
+                    self.assertEqual(
+                        record.with_user(self.users[kind]).has_access("read"),
+                        self._sees(kind, model),
+                    )
+
+    def test_public_actions(self):
+        self.maxDiff = None
+        records = self.records
+        calls = {
+            "change_plan": lambda sub: sub.change_plan(
+                records["plan"].id,
+                reason_id=records["reason"].id,
+                effective_date=fields.Date.context_today(sub),
+            ),
+            "action_redeem": lambda voucher: voucher.action_redeem(note="Course"),
+        }
+        found = {}
+        for model, method in ACTIONS:
+            call = calls.get(method, lambda rec, method=method: getattr(rec, method)())
+            found[model, method] = {
+                kind
+                for kind in USERS
+                if self._run(
+                    lambda call=call, kind=kind, model=model: call(
+                        records[model].with_user(self.users[kind])
+                    )
+                )
+            }
+        self.assertEqual(found, ACTIONS)
+
+    def test_readme_table_is_this_table(self):
+        text = README.read_text(encoding="utf-8")
+        section = text[text.index("### Rights, as tested") :]
+        rows = {}
+        for line in section.splitlines()[1:]:
+            cells = [cell.strip() for cell in line.strip().strip("|").split("|")]
+            if line.startswith("## "):
+                break
+            if len(cells) == 1 + len(USERS) and cells[0].startswith("`"):
+                rows[cells[0].strip("`")] = dict(
+                    zip(
+                        USERS,
+                        [re.sub(r"[^crwd]", "", c) for c in cells[1:]],
+                        strict=True,
+                    )
+                )
+        self.assertEqual(rows, ACL)
