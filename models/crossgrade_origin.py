@@ -100,9 +100,7 @@ class CrossgradeOrigin(models.Model):
         index=True,
         tracking=True,
     )
-    verified_by_id = fields.Many2one(
-        "res.users", string="Verified By", readonly=True, copy=False
-    )
+    verified_by_id = fields.Many2one("res.users", readonly=True, copy=False)
     verified_date = fields.Datetime(readonly=True, copy=False)
     migrated_order_id = fields.Many2one(
         "sale.order",

@@ -1,4 +1,6 @@
 from . import (
+    test_access_matrix,
+    test_bad_input_xmlrpc,
     test_crossgrade_confirmation,
     test_crossgrade_performance,
     test_crossgrade_pricing,
@@ -8,6 +10,8 @@ from . import (
     test_crossgrade_xmlrpc,
     test_data_noupdate,
     test_i18n,
+    test_migration,
+    test_rights_xmlrpc,
     test_subscription_change_plan,
     test_subscription_demo,
     test_subscription_history,

@@ -204,3 +204,32 @@ class TestAccessMatrix(TransactionCase):
                     )
                 )
         self.assertEqual(rows, ACL)
+
+    def test_internal_user_without_sales_rights_opens_a_contact(self):
+        customer = self.records["customer.voucher"].partner_id
+        Partner = self.env["res.partner"].with_user(self.users["internal"])
+        views = Partner.get_views([(False, "form")])
+        fields_shown = views["models"]["res.partner"]["fields"]
+        self.assertNotIn("subscription_mrr", fields_shown)
+        self.assertNotIn("voucher_count", fields_shown)
+        ours = {
+            name
+            for name, field in self.env["res.partner"]._fields.items()
+            if field._module == "customer_value"
+        }
+        self.assertTrue(ours)
+        self.assertFalse(ours & set(fields_shown))
+        for name in ours:
+            self.assertEqual(
+                self.env["res.partner"]._fields[name].groups,
+                "sales_team.group_sale_salesman",
+                name,
+            )
+        [values] = Partner.browse(customer.id).web_read({"name": {}, "email": {}})
+        self.assertEqual(values["name"], customer.name)
+        # a salesperson sees the figures
+        Partner = self.env["res.partner"].with_user(self.users["own"])
+        self.assertIn(
+            "subscription_mrr",
+            Partner.get_views([(False, "form")])["models"]["res.partner"]["fields"],
+        )

@@ -1,6 +1,6 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
 from odoo import Command
-from odoo.tests import Form, tagged
+from odoo.tests import Form, new_test_user, tagged
 
 from .voucher_common import VoucherCommon
 
@@ -61,3 +61,25 @@ class TestAlreadyOwned(VoucherCommon):
         with order_form.order_line.new() as line:
             line.product_id = self.course
         self.assertIn("unused Training voucher", order_form.already_owned_warning)
+
+    def test_codes_only_of_the_vouchers_the_salesperson_may_read(self):
+        colleague = new_test_user(
+            self.env, login="owned_colleague", groups="sales_team.group_sale_salesman"
+        )
+        mine = self._voucher(user_id=self.salesman.id)
+        theirs = self._voucher(user_id=colleague.id)
+        order = self._order([(self.course, 1)], confirm=False)
+        order.user_id = self.salesman
+        warning = order.with_user(self.salesman).already_owned_warning
+        self.assertIn("2 unused Training voucher(s)", warning)
+        self.assertIn(mine.code, warning)
+        self.assertNotIn(theirs.code, warning)
+        self.assertIn("others of colleagues", warning)
+        theirs_only = order.with_user(colleague)
+        theirs_only.invalidate_recordset(["already_owned_warning"])
+        mine.action_cancel()
+        theirs_only.invalidate_recordset(["already_owned_warning"])
+        order.invalidate_recordset(["already_owned_warning"])
+        warning = order.with_user(self.salesman).already_owned_warning
+        self.assertNotIn(theirs.code, warning)
+        self.assertIn("ask the salesperson of the customer", warning)

@@ -1,0 +1,85 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
+"""The upgrade scripts of 18.0.1.1.0, run on the schema and data of
+18.0.1.0.0 (rebuilt inside the test's transaction)."""
+
+import importlib.util
+from pathlib import Path
+
+from odoo.tests import tagged
+
+from .common import CrossgradeCommon
+
+SCRIPTS = Path(__file__).resolve().parents[1] / "migrations" / "18.0.1.1.0"
+
+
+def _script(name):
+    spec = importlib.util.spec_from_file_location(name, SCRIPTS / f"{name}.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@tagged("post_install", "-at_install")
+class TestMigration(CrossgradeCommon):
+    def test_verified_by_becomes_verified_by_id_keeping_data(self):
+        origin = self._origin(verified_by_id=self.manager.id)
+        self.env.flush_all()
+        cr = self.env.cr
+        # as 18.0.1.0.0 left it
+        cr.execute(
+            "ALTER TABLE crossgrade_origin RENAME COLUMN verified_by_id TO verified_by"
+        )
+        cr.execute(
+            "UPDATE ir_model_fields SET name = 'verified_by' "
+            "WHERE model = 'crossgrade.origin' AND name = 'verified_by_id'"
+        )
+        cr.execute(
+            "UPDATE ir_model_data SET name = 'field_crossgrade_origin__verified_by' "
+            "WHERE module = 'customer_value' "
+            "AND name = 'field_crossgrade_origin__verified_by_id'"
+        )
+        _script("pre-migration").migrate(cr, "18.0.1.0.0")
+        _script("pre-migration").migrate(cr, "18.0.1.0.0")  # twice: harmless
+        cr.execute(
+            "SELECT verified_by_id FROM crossgrade_origin WHERE id = %s", [origin.id]
+        )
+        self.assertEqual(cr.fetchone()[0], self.manager.id)
+        cr.execute(
+            "SELECT name FROM ir_model_fields WHERE model = 'crossgrade.origin' "
+            "AND name LIKE 'verified_by%%'"
+        )
+        self.assertEqual(cr.fetchall(), [("verified_by_id",)])
+        self.assertTrue(
+            self.env.ref("customer_value.field_crossgrade_origin__verified_by_id")
+        )
+
+    def test_reminder_log_gets_its_company(self):
+        voucher_type = self.env["customer.voucher.type"].create(
+            {
+                "name": "Migrated type",
+                "reminder_step_ids": [(0, 0, {"anchor": "issue", "days": 1})],
+            }
+        )
+        voucher = self.env["customer.voucher"].create(
+            {"type_id": voucher_type.id, "partner_id": self.customer.id}
+        )
+        log = self.env["customer.voucher.reminder"].create(
+            {
+                "voucher_id": voucher.id,
+                "step_id": voucher_type.reminder_step_ids.id,
+                "status": "sent",
+            }
+        )
+        self.env.flush_all()
+        self.env.cr.execute(
+            "UPDATE customer_voucher_reminder SET company_id = NULL WHERE id = %s",
+            [log.id],
+        )
+        _script("post-migration").migrate(self.env.cr, "18.0.1.0.0")
+        log.invalidate_recordset()
+        self.assertEqual(log.company_id, voucher.company_id)
+
+    def test_new_install_runs_nothing(self):
+        self.env.flush_all()
+        self.assertIsNone(_script("pre-migration").migrate(self.env.cr, None))
+        self.assertIsNone(_script("post-migration").migrate(self.env.cr, None))
