@@ -27,6 +27,8 @@ WORKFLOW_FIELDS = {
     "sale_order_id",
     "sale_line_id",
 }
+# Context key of the composer opened by Send Reminder: what it sends counts.
+MANUAL_REMINDER = "customer_voucher_manual_reminder"
 # What a Sales manager may correct on an available voucher (tracked in the
 # chatter); a salesperson sets them only when creating a voucher by hand.
 CORRECTABLE_FIELDS = {"value", "issue_date", "expiry_date", "type_id"}
@@ -519,8 +521,41 @@ class CustomerVoucher(models.Model):
                 "default_res_ids": self.ids,
                 "default_template_id": template.id,
                 "default_composition_mode": "comment",
+                MANUAL_REMINDER: True,
             },
         }
+
+    @api.returns("mail.message", lambda value: value.id)
+    def message_post(self, **kwargs):
+        message = super().message_post(**kwargs)
+        if self.env.context.get(MANUAL_REMINDER) and message.message_type in (
+            "comment",
+            "email",
+        ):
+            self._cv_log_manual_reminder()
+        return message
+
+    def _cv_log_manual_reminder(self):
+        """A reminder sent by hand counts like one of the daily job: logged,
+        counted on the voucher, in the reminder-effect figures."""
+        today = fields.Date.context_today(self)
+        # sudo: the log and the counters change only this way and by the job
+        for voucher in self.sudo():
+            self.env["customer.voucher.reminder"].sudo().create(
+                {
+                    "voucher_id": voucher.id,
+                    "partner_id": (voucher.beneficiary_id or voucher.partner_id).id,
+                    "status": "sent",
+                    "manual": True,
+                }
+            )
+            voucher.write(
+                {
+                    "reminder_count": voucher.reminder_count + 1,
+                    "last_reminder_date": today,
+                    "reminded": True,
+                }
+            )
 
     # ------------------------------------------------------------------
     # Crons

@@ -4,7 +4,8 @@ from odoo import fields, models
 
 class CustomerVoucherReminder(models.Model):
     """The log of the reminders of a voucher: one line per schedule step, at
-    most (a unique constraint makes it so, even for concurrent runs)."""
+    most (a unique constraint makes it so, even for concurrent runs), and one
+    per reminder sent by hand."""
 
     _name = "customer.voucher.reminder"
     _inherit = ["customer.value.input.mixin"]
@@ -17,9 +18,15 @@ class CustomerVoucherReminder(models.Model):
     company_id = fields.Many2one(related="voucher_id.company_id", store=True)
     step_id = fields.Many2one(
         "customer.voucher.reminder.step",
-        required=True,
         ondelete="restrict",
         index=True,
+        help="The schedule step of a reminder sent by the daily job; empty for a "
+        "reminder sent by hand.",
+    )
+    manual = fields.Boolean(
+        string="Sent by Hand",
+        readonly=True,
+        help="Sent with Send Reminder on the voucher, not by the daily job.",
     )
     date = fields.Datetime(required=True, default=fields.Datetime.now)
     partner_id = fields.Many2one("res.partner", string="Recipient")

@@ -4,7 +4,7 @@ from unittest.mock import patch
 from freezegun import freeze_time
 
 from odoo import Command
-from odoo.tests import tagged
+from odoo.tests import Form, tagged
 from odoo.tools import mute_logger
 
 from .voucher_common import VoucherCommon
@@ -217,3 +217,31 @@ class TestVoucherReminders(VoucherCommon):
             .search([("voucher_id", "=", failing.id)]),
             log,
         )
+
+    def test_send_reminder_by_hand_counts(self):
+        # the voucher's salesperson sends it from the form, through the composer
+        action = self.voucher.with_user(self.salesman).action_send_reminder()
+        composer = Form(
+            self.env["mail.compose.message"]
+            .with_user(self.salesman)
+            .with_context(action["context"])
+        )
+        self.assertIn(self.voucher.code, composer.body)
+        composer.save().action_send_mail()
+        self.assertEqual(self.voucher.reminder_count, 1)
+        self.assertTrue(self.voucher.reminded)
+        log = (
+            self.env["customer.voucher.reminder"]
+            .with_user(self.salesman)
+            .search([("voucher_id", "=", self.voucher.id)])
+        )
+        self.assertEqual(
+            (log.manual, log.status, log.company_id, log.partner_id),
+            (True, "sent", self.company, self.contact),
+        )
+        # a note on the voucher is not a reminder; the schedule still runs
+        self.voucher.message_post(body="Called the customer")
+        self.assertEqual(self.voucher.reminder_count, 1)
+        self.assertEqual(self._run("2026-01-31"), self.voucher)
+        self.assertEqual(self.voucher.reminder_count, 2)
+        self.assertEqual(len(self.voucher.reminder_ids), 2)
