@@ -37,6 +37,18 @@ class TestSubscriptionChangePlan(SubscriptionCommon):
         self.assertEqual(sub.mrr, 60.0)
         self.assertEqual(self._done(sub)[-1], change)
 
+    def test_wizard_labels(self):
+        labels = self.env["sale.subscription.change.plan.wizard"].fields_get(
+            ["mrr_before", "mrr_after", "mrr_delta"], ["string"]
+        )
+        self.assertEqual(
+            [
+                labels[name]["string"]
+                for name in ("mrr_before", "mrr_after", "mrr_delta")
+            ],
+            ["MRR Before", "MRR After", "MRR Change"],
+        )
+
     def test_upgrade_with_quantity(self):
         sub = self._subscription([(self.basic, 2)])
         change = sub.change_plan(self.pro.id, quantity=5)

@@ -41,6 +41,15 @@ class TestSubscriptionRetention(SubscriptionCommon):
         self.assertIn("20.0% off", html)
         self.assertEqual(wizard_form.mrr, 100.0)
 
+    def test_single_lower_plan_is_preset(self):
+        sub = self._subscription([(self.pro, 1)])
+        wizard_form = self._wizard(sub)
+        self.assertEqual(wizard_form.downgrade_product_id, self.basic)
+        self.assertEqual(wizard_form.save().downgrade_product_id, self.basic)
+        # two lower plans: the user chooses
+        sub = self._subscription([(self.enterprise, 1)], partner=self.other_customer)
+        self.assertFalse(self._wizard(sub).downgrade_product_id)
+
     def test_saved_by_downgrade(self):
         sub = self._subscription([(self.enterprise, 1)])
         wizard = self._wizard(sub, downgrade_product_id=self.pro).save()
@@ -86,7 +95,10 @@ class TestSubscriptionRetention(SubscriptionCommon):
             self._wizard(sub).save().action_accept_offer()
         self.assertIn("No retention offer", str(error.exception))
         with self.assertRaises(UserError) as error, self.env.cr.savepoint():
-            self._wizard(sub).save().action_downgrade()
+            # the one lower plan is preset; the user cleared it
+            self._wizard(
+                sub, downgrade_product_id=self.env["product.product"]
+            ).save().action_downgrade()
         self.assertIn("Choose the lower plan", str(error.exception))
         self.assertFalse(self._requests(sub))
 

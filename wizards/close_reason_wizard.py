@@ -30,11 +30,25 @@ class CloseReasonWizard(models.TransientModel):
         "product.product",
         string="Downgrade to",
         domain="[('id', 'in', downgrade_product_ids)]",
+        compute="_compute_downgrade_product_id",
+        store=True,
+        readonly=False,
+        help="Preset when the plan has one lower plan.",
     )
     retention_discount = fields.Float(
         compute="_compute_offers", string="Retention Discount (%)"
     )
     offer_html = fields.Html(compute="_compute_offers", sanitize=False)
+
+    @api.depends("subscription_id")
+    def _compute_downgrade_product_id(self):
+        for wizard in self:
+            lower = (
+                wizard.subscription_id._cv_lower_plans()
+                if wizard.subscription_id
+                else False
+            )
+            wizard.downgrade_product_id = lower if lower and len(lower) == 1 else False
 
     @api.model
     def _default_subscription_id(self):

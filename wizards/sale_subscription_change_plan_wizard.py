@@ -51,13 +51,19 @@ class SaleSubscriptionChangePlanWizard(models.TransientModel):
     )
     change_type = fields.Selection(CHANGE_TYPES, compute="_compute_figures")
     mrr_before = fields.Monetary(
-        compute="_compute_figures", currency_field="company_currency_id"
+        string="MRR Before",
+        compute="_compute_figures",
+        currency_field="company_currency_id",
     )
     mrr_after = fields.Monetary(
-        compute="_compute_figures", currency_field="company_currency_id"
+        string="MRR After",
+        compute="_compute_figures",
+        currency_field="company_currency_id",
     )
     mrr_delta = fields.Monetary(
-        compute="_compute_figures", currency_field="company_currency_id"
+        string="MRR Change",
+        compute="_compute_figures",
+        currency_field="company_currency_id",
     )
     prorated_amount = fields.Monetary(
         compute="_compute_figures",
