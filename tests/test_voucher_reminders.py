@@ -224,7 +224,7 @@ class TestVoucherReminders(VoucherCommon):
         composer = Form(
             self.env["mail.compose.message"]
             .with_user(self.salesman)
-            .with_context(action["context"])
+            .with_context(**action["context"])
         )
         self.assertIn(self.voucher.code, composer.body)
         composer.save().action_send_mail()
