@@ -199,6 +199,8 @@ class CrossgradeOrigin(models.Model):
                 )
             )
         watched = [name for name in VERIFIED_FIELDS if name in vals]
+        if not watched:
+            return super().write(self._commercial_vals(vals))
         verified = self.filtered(lambda origin: origin.state == "verified")
         before = {origin: origin._verified_facts(watched) for origin in verified}
         res = super().write(self._commercial_vals(vals))

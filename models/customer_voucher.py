@@ -369,6 +369,8 @@ class CustomerVoucher(models.Model):
     def _check_codes_free(self, vals_list):
         """Refuse taken codes with a message (not a database error)."""
         codes = [vals["code"] for vals in vals_list if vals.get("code")]
+        if not codes:
+            return
         taken = self.with_context(active_test=False).sudo().search(
             [("code", "in", codes)]
         ).mapped("code") + [code for code in codes if codes.count(code) > 1]

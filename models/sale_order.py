@@ -113,11 +113,15 @@ class SaleOrder(models.Model):
             )
         )
         # The codes of the vouchers this user may read; the others are counted.
-        readable = set(
-            self.env["customer.voucher"]
-            .search([("code", "in", [c for _t, _n, codes in vouchers for c in codes])])
-            .mapped("code")
-        )
+        readable = set()
+        if vouchers:
+            readable = set(
+                self.env["customer.voucher"]
+                .search(
+                    [("code", "in", [c for _t, _n, codes in vouchers for c in codes])]
+                )
+                .mapped("code")
+            )
         messages = [
             self.env._(
                 "%(product)s: %(customer)s already has it in the active subscription "
