@@ -2,6 +2,7 @@
 from odoo import http
 from odoo.addons.portal.controllers.portal import CustomerPortal
 from odoo.addons.portal.controllers.portal import pager as portal_pager
+from odoo.exceptions import AccessError, MissingError
 from odoo.http import request
 
 VOUCHERS_PER_PAGE = 20
@@ -46,6 +47,7 @@ class VoucherPortal(CustomerPortal):
             limit=VOUCHERS_PER_PAGE,
             offset=pager["offset"],
         )
+        request.session["my_vouchers_history"] = vouchers.ids[:100]
         values = self._prepare_portal_layout_values()
         values.update(
             {
@@ -56,3 +58,30 @@ class VoucherPortal(CustomerPortal):
             }
         )
         return request.render("customer_value.portal_my_vouchers", values)
+
+    @http.route(
+        "/my/vouchers/<int:voucher_id>", type="http", auth="public", website=True
+    )
+    def portal_my_voucher(self, voucher_id, access_token=None, **kw):
+        """A voucher: how to use it, its value, expiry and history. Opened by
+        its customer's portal users, or by anyone with the link of a mail."""
+        try:
+            voucher = self._document_check_access(
+                "customer.voucher", voucher_id, access_token
+            )
+        except (AccessError, MissingError):
+            return request.redirect("/my")
+        if request.env.user._is_public():
+            # no user language to follow: the customer's
+            lang = voucher.beneficiary_id.lang or voucher.partner_id.lang
+            if lang:
+                request.update_context(lang=lang)
+                voucher = voucher.with_context(lang=lang)
+        values = self._get_page_view_values(
+            voucher,
+            access_token,
+            {"voucher": voucher, "page_name": "voucher_detail"},
+            "my_vouchers_history",
+            False,
+        )
+        return request.render("customer_value.portal_my_voucher", values)

@@ -71,6 +71,7 @@ class CrossgradeMigration(models.Model):
         required=True,
         tracking=True,
         copy=False,
+        group_expand=True,
     )
     date_planned = fields.Date(string="Planned Switch Date", tracking=True)
     check_ids = fields.One2many(
@@ -88,7 +89,17 @@ class CrossgradeMigration(models.Model):
         "blocking checks are open; medium while one or two are open; low when "
         "every blocking check is OK or not applicable.",
     )
+    risk_color = fields.Integer(
+        compute="_compute_risk_color", help="Colour of the risk level on cards."
+    )
     note = fields.Html()
+
+    @api.depends("risk_level")
+    def _compute_risk_color(self):
+        # the web client's colour indexes: 10 green, 2 orange, 1 red
+        colors = {"low": 10, "medium": 2, "high": 1}
+        for migration in self:
+            migration.risk_color = colors.get(migration.risk_level, 0)
 
     @api.depends("check_ids.state", "check_ids.blocking")
     def _compute_risk_level(self):

@@ -270,6 +270,46 @@ class CrossgradeOrigin(models.Model):
             ),
         )
 
+    def action_new_quotation(self):
+        """The next step once an origin is verified: a quotation for its
+        customer, on a pricelist with a crossgrade rule for it."""
+        self.ensure_one()
+        self.check_access("read")
+        if self.state not in ("declared", "verified"):
+            raise UserError(
+                self.env._(
+                    "%(origin)s is %(state)s: it gives no crossgrade price any more.",
+                    origin=self.display_name,
+                    state=dict(self._fields["state"]._description_selection(self.env))[
+                        self.state
+                    ],
+                )
+            )
+        rule = self.env["product.pricelist.item"].search(
+            [
+                ("crossgrade_restricted", "=", True),
+                ("pricelist_id.active", "=", True),
+                ("pricelist_id.company_id", "in", [False, self.company_id.id]),
+                "|",
+                ("crossgrade_competitor_ids", "in", self.competitor_id.ids),
+                (
+                    "crossgrade_competitor_product_ids",
+                    "in",
+                    self.competitor_product_id.ids,
+                ),
+            ],
+            limit=1,
+        )
+        context = {"default_partner_id": self.partner_id.id}
+        if rule:
+            context["default_pricelist_id"] = rule.pricelist_id.id
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "sale.order",
+            "views": [(False, "form")],
+            "context": context,
+        }
+
     def action_reject(self):
         return self._set_verification(
             ("declared", "verified"),

@@ -10,6 +10,7 @@ from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL
 
 from .customer_value_input_mixin import is_record_id
+from .formatting import format_date
 
 _logger = logging.getLogger(__name__)
 
@@ -272,8 +273,8 @@ class CustomerVoucher(models.Model):
                         "Voucher %(code)s: the expiry date (%(expiry)s) is before the "
                         "issue date (%(issue)s).",
                         code=voucher.code,
-                        expiry=voucher.expiry_date,
-                        issue=voucher.issue_date,
+                        expiry=format_date(self.env, voucher.expiry_date),
+                        issue=format_date(self.env, voucher.issue_date),
                     )
                 )
             if voucher.value < 0:
@@ -399,7 +400,7 @@ class CustomerVoucher(models.Model):
     def _compute_access_url(self):  # pylint: disable=missing-return
         super()._compute_access_url()
         for voucher in self:
-            voucher.access_url = "/my/vouchers"
+            voucher.access_url = f"/my/vouchers/{voucher.id}"
 
     # ------------------------------------------------------------------
     # Actions
@@ -478,8 +479,8 @@ class CustomerVoucher(models.Model):
                         "Voucher %(code)s can be extended from %(start)s to %(end)s "
                         "only (%(days)s days around its expiry).",
                         code=voucher.code,
-                        start=voucher.expiry_date - window,
-                        end=voucher.expiry_date + window,
+                        start=format_date(self.env, voucher.expiry_date - window),
+                        end=format_date(self.env, voucher.expiry_date + window),
                         days=voucher_type.extension_window_days,
                     )
                 )

@@ -189,6 +189,14 @@ class ResPartner(models.Model):
             "customer_value.customer_voucher_action"
         )
         partner = self.commercial_partner_id
-        action["domain"] = [("partner_id", "=", partner.id)]
-        action["context"] = {"default_partner_id": partner.id}
+        # the set the customer's figures count: this company's vouchers,
+        # the unused ones first (the button's count)
+        action["domain"] = [
+            ("partner_id", "=", partner.id),
+            ("company_id", "=", self.env.company.id),
+        ]
+        action["context"] = {
+            "default_partner_id": partner.id,
+            "search_default_available": 1,
+        }
         return action

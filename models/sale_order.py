@@ -101,7 +101,8 @@ class SaleOrder(models.Model):
                     ("partner_id", "=", partner.id),
                     ("state", "=", "available"),
                     ("company_id", "=", self.company_id.id),
-                    ("sale_order_id", "!=", self.id),
+                    # not those of this very order (unsaved: none yet)
+                    ("sale_order_id", "not in", self._origin.ids),
                     (
                         "type_id.covered_product_tmpl_ids",
                         "in",
@@ -223,12 +224,57 @@ class SaleOrder(models.Model):
         )
         return self.env.execute_query(query)
 
+    @api.onchange("order_line")
+    def _onchange_order_line_crossgrade(self):
+        # A line's own onchange sees the order with a stale copy of that line,
+        # which still holds the seats the line had: the order's onchange,
+        # which the web client runs right after, sees every line once.
+        self._crossgrade_reallocate()
+
+    def _crossgrade_reallocate(self):
+        """Keep the crossgrade seats of quotations whole and their prices exact.
+
+        Lines keep the seats they hold; free seats (a line removed or lowered,
+        an origin verified) go to the lines lacking them, in line order. A line
+        only partly covered is split: its crossgrade units stay on it, the
+        others move to a new line at the regular price, so that every line is
+        priced by a single pricelist rule and the amounts are exact to the
+        cent (a blended unit price or discount would be rounded). Lines with a
+        price set by hand are left as they are.
+        """
+        if self.env.context.get("crossgrade_reallocating"):
+            return
+        self = self.with_context(crossgrade_reallocating=True)
+        for order in self:
+            if order.state not in ("draft", "sent"):
+                continue
+            # each round covers a split line's rest from the next origin
+            for _round in range(len(order.order_line)):
+                lacking = order.order_line.filtered(
+                    lambda line: line.pricelist_item_id.crossgrade_restricted
+                    and line.crossgrade_qty < line.product_uom_qty
+                ).sorted("sequence")
+                if not lacking:
+                    break
+                candidates = {order: order._crossgrade_candidates()}
+                for line in lacking:
+                    line._crossgrade_allocate(candidates)
+                partial = lacking.filtered(
+                    lambda line: 0 < line.crossgrade_qty < line.product_uom_qty
+                    and line.price_unit == line.technical_price_unit
+                )
+                if not partial:
+                    break
+                partial._crossgrade_split()
+
     def _recompute_prices(self):
         # "Update prices" re-allocates crossgrade seats before repricing.
         lines = self._get_update_prices_lines()
         lines.invalidate_recordset(["pricelist_item_id"])
         lines._compute_crossgrade()
-        return super()._recompute_prices()
+        res = super()._recompute_prices()
+        self._crossgrade_reallocate()
+        return res
 
     # Confirmation
 

@@ -1,8 +1,9 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
 from collections import defaultdict
 
-from odoo import api, fields, models
-from odoo.tools import float_round
+from odoo import Command, api, fields, models
+
+from .formatting import format_quantity
 
 
 class SaleOrderLine(models.Model):
@@ -58,13 +59,16 @@ class SaleOrderLine(models.Model):
             super(SaleOrderLine, lines)._compute_pricelist_item_id()
 
     @api.depends("product_id", "product_uom", "product_uom_qty")
-    def _compute_crossgrade(self):  # pylint: disable=missing-return
+    def _compute_crossgrade(self):
+        self._crossgrade_allocate(self._crossgrade_candidates_by_order())
+
+    def _crossgrade_allocate(self, candidates):
         """Allocate the origins' seats to the lines, in line order.
 
         Lines of the order that are not recomputed keep the seats they hold,
         so the crossgrade price never covers more units than the origin has.
+        ``candidates``: ``_crossgrade_candidates()`` by order.
         """
-        candidates = self._crossgrade_candidates_by_order()
         for order, lines in self.grouped("order_id").items():
             seats = {}
             origins_by_rule = defaultdict(list)
@@ -112,6 +116,28 @@ class SaleOrderLine(models.Model):
                         ),
                     }
                 )
+
+    def _crossgrade_split(self):
+        """Move the units the crossgrade seats do not cover to a new line at the
+        regular price, right after each line."""
+        for line in self:
+            rest = line.product_uom_qty - line.crossgrade_qty
+            vals = line.copy_data({"product_uom_qty": rest, "sequence": line.sequence})[
+                0
+            ]
+            for fname in ("order_id", "price_unit", "technical_price_unit", "discount"):
+                vals.pop(fname, None)
+            line.product_uom_qty = line.crossgrade_qty
+            line.order_id.order_line = [Command.create(vals)]
+
+    @api.depends("crossgrade_qty")
+    def _compute_price_unit(self):
+        # a line's price follows the seats it holds
+        return super()._compute_price_unit()
+
+    @api.depends("crossgrade_qty")
+    def _compute_discount(self):
+        return super()._compute_discount()
 
     def _crossgrade_regular_prices(self):
         """Unit prices without crossgrade rules: one rule search per order.
@@ -163,8 +189,8 @@ class SaleOrderLine(models.Model):
                 line.crossgrade_explanation = self.env._(
                     "Crossgrade price for %(seats)s of %(qty)s units (seats of "
                     "%(origin)s), regular price for the rest: blended unit price.",
-                    seats=float_round(line.crossgrade_qty, 2),
-                    qty=float_round(line.product_uom_qty, 2),
+                    seats=format_quantity(self.env, line.crossgrade_qty),
+                    qty=format_quantity(self.env, line.product_uom_qty),
                     origin=origin.competitor_product_id.display_name,
                 )
             else:
@@ -196,6 +222,8 @@ class SaleOrderLine(models.Model):
 
     def write(self, vals):
         res = super().write(vals)
+        if {"product_id", "product_uom", "product_uom_qty", "sequence"} & set(vals):
+            self.order_id._crossgrade_reallocate()
         if "product_uom_qty" in vals or "product_id" in vals:
             self.filtered(lambda line: line.state == "sale")._issue_vouchers()
         return res
@@ -203,8 +231,15 @@ class SaleOrderLine(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         lines = super().create(vals_list)
+        lines.order_id._crossgrade_reallocate()
         lines.filtered(lambda line: line.state == "sale")._issue_vouchers()
         return lines
+
+    def unlink(self):
+        orders = self.order_id
+        res = super().unlink()
+        orders.exists()._crossgrade_reallocate()
+        return res
 
     def _issue_vouchers(self):
         """Issue the vouchers the lines' products grant that are not issued yet:

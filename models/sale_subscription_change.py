@@ -6,6 +6,8 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import float_compare
 
+from .formatting import format_amount, format_date
+
 _logger = logging.getLogger(__name__)
 
 CHANGE_TYPES = [
@@ -179,8 +181,8 @@ class SaleSubscriptionChange(models.Model):
                 "(or the close reason) and try again.",
                 type=dict(CHANGE_TYPES)[change_type].lower(),
                 name=sub.display_name,
-                before=mrr_before,
-                after=mrr_after,
+                before=format_amount(self.env, mrr_before, sub.company_currency_id),
+                after=format_amount(self.env, mrr_after, sub.company_currency_id),
             )
         )
 
@@ -241,14 +243,14 @@ class SaleSubscriptionChange(models.Model):
                     "Scheduled plan change to %(plan)s on %(date)s cancelled: "
                     "%(why)s.",
                     plan=change.to_product_id.display_name,
-                    date=change.date,
+                    date=format_date(self.env, change.date),
                     why=why,
                 )
             else:
                 message = self.env._(
                     "Scheduled plan change to %(plan)s on %(date)s cancelled.",
                     plan=change.to_product_id.display_name,
-                    date=change.date,
+                    date=format_date(self.env, change.date),
                 )
             change.subscription_id.message_post(body=message)
 
@@ -326,8 +328,8 @@ class SaleSubscriptionChange(models.Model):
             "Prorated %(type)s from %(from)s to %(to)s (%(date)s to %(end)s)",
             type=dict(CHANGE_TYPES)[self.change_type].lower(),
             to=self.to_product_id.display_name or "",
-            date=self.date,
-            end=self.subscription_id.recurring_next_date or "",
+            date=format_date(self.env, self.date),
+            end=format_date(self.env, self.subscription_id.recurring_next_date),
             **{"from": self.from_product_id.display_name or ""},
         )
 

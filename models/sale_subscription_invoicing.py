@@ -6,6 +6,8 @@ from dateutil.relativedelta import relativedelta
 
 from odoo import Command, models
 
+from .formatting import format_date
+
 
 class SaleSubscription(models.Model):
     _inherit = "sale.subscription"
@@ -30,6 +32,35 @@ class SaleSubscription(models.Model):
         if total_days <= 0 or not template:
             return 0.0
         return self.currency_id.round(period_delta * remaining / total_days)
+
+    def _cv_proration_note(self, effective_date):
+        """What the prorated amount of a change on ``effective_date`` covers,
+        in words, or why there is none."""
+        self.ensure_one()
+        next_date = self.recurring_next_date
+        if not next_date:
+            return self.env._(
+                "The subscription has no next invoice date: nothing is prorated."
+            )
+        if effective_date >= next_date:
+            return self.env._(
+                "The change starts with the period invoiced on %(date)s: nothing is prorated.",
+                date=format_date(self.env, next_date),
+            )
+        if not self._cv_period_billed():
+            return self.env._(
+                "The current period has not been invoiced: nothing is prorated. "
+                "The next invoice, on %(date)s, bills the new plan.",
+                date=format_date(self.env, next_date),
+            )
+        period_start = next_date - self._cv_period()
+        return self.env._(
+            "The difference for the %(days)s days from %(start)s to %(end)s, "
+            "already invoiced at the current price.",
+            days=(next_date - max(effective_date, period_start)).days,
+            start=format_date(self.env, max(effective_date, period_start)),
+            end=format_date(self.env, next_date),
+        )
 
     def _cv_period(self):
         """Length of one billing period."""

@@ -7,6 +7,7 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import float_is_zero
 
+from .formatting import format_date
 from .sale_subscription_change import FALLING_TYPES
 
 
@@ -213,7 +214,7 @@ class SaleSubscription(models.Model):
                 raise ValidationError(
                     self.env._(
                         "The plan change cannot take effect in the past (%(date)s).",
-                        date=effective_date,
+                        date=format_date(self.env, effective_date),
                     )
                 )
         elif change_type in FALLING_TYPES and self.recurring_next_date:
@@ -306,7 +307,7 @@ class SaleSubscription(models.Model):
                 body=self.env._(
                     "Plan change to %(plan)s scheduled for %(date)s.",
                     plan=product.display_name,
-                    date=preview["effective_date"],
+                    date=format_date(self.env, preview["effective_date"]),
                 )
             )
             return change.with_env(self.env)

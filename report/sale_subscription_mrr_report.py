@@ -28,7 +28,8 @@ class SaleSubscriptionMrrReport(models.Model):
     date = fields.Date(string="Month", readonly=True)
     company_id = fields.Many2one("res.company", readonly=True)
     currency_id = fields.Many2one("res.currency", readonly=True)
-    opening_mrr = fields.Monetary(string="Opening MRR", readonly=True, aggregator=None)
+    # summed over the companies of a month (the MRR over time graph)
+    opening_mrr = fields.Monetary(string="Opening MRR", readonly=True)
     new_mrr = fields.Monetary(string="New", readonly=True)
     expansion_mrr = fields.Monetary(string="Expansion", readonly=True)
     upgrade_mrr = fields.Monetary(string="Upgrade", readonly=True)
@@ -38,7 +39,7 @@ class SaleSubscriptionMrrReport(models.Model):
     downgrade_mrr = fields.Monetary(string="Downgrade", readonly=True)
     churn_mrr = fields.Monetary(string="Churn", readonly=True)
     net_mrr = fields.Monetary(string="Net New MRR", readonly=True)
-    closing_mrr = fields.Monetary(string="Closing MRR", readonly=True, aggregator=None)
+    closing_mrr = fields.Monetary(string="Closing MRR", readonly=True)
     gross_retention = fields.Float(
         string="Gross Revenue Retention (%)",
         readonly=True,

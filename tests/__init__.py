@@ -2,6 +2,7 @@ from . import (
     test_access_matrix,
     test_bad_input_xmlrpc,
     test_crossgrade_confirmation,
+    test_crossgrade_form,
     test_crossgrade_performance,
     test_crossgrade_pricing,
     test_crossgrade_report,

@@ -85,43 +85,70 @@ class TestCrossgradePricing(CrossgradeCommon):
         self._origin(self.other_server)
         self.assertUnitPrice(self._quote().order_line, 95.0)
 
-    def test_seats_cap_blends_price_on_the_line(self):
+    def test_seats_cap_splits_the_line(self):
         self._origin(seats=5)
-        line = self._quote().order_line
-        # 5 units at 75, 5 at 95.
-        self.assertUnitPrice(line, 85.0)
-        self.assertEqual(line.crossgrade_qty, 5)
-        self.assertAlmostEqual(line.crossgrade_discount, 5 * 20.0)
-        self.assertIn("5.0 of 10.0", line.crossgrade_explanation)
+        crossgrade, regular = self._quote().order_line
+        # 5 units at 75 on the line, the 5 others on a new line at 95
+        self.assertEqual(
+            (crossgrade.product_uom_qty, crossgrade.crossgrade_qty), (5, 5)
+        )
+        self.assertUnitPrice(crossgrade, 75.0)
+        self.assertAlmostEqual(crossgrade.crossgrade_discount, 5 * 20.0)
+        self.assertIn("Crossgrade price", crossgrade.crossgrade_explanation)
+        self.assertEqual((regular.product_uom_qty, regular.crossgrade_qty), (5, 0))
+        self.assertEqual(regular.product_id, self.product)
+        self.assertUnitPrice(regular, 95.0)
+        self.assertIn("used by other lines", regular.crossgrade_explanation)
 
     def test_seats_are_shared_by_the_lines_of_an_order(self):
         self._origin(seats=5)
         order = self._quote(
             lines=[(self.product, 3), (self.product, 4), (self.product, 2)]
         )
-        first, second, third = order.order_line
         self.assertEqual(
-            (first.crossgrade_qty, second.crossgrade_qty, third.crossgrade_qty),
-            (3, 2, 0),
+            [(line.product_uom_qty, line.crossgrade_qty) for line in order.order_line],
+            [(3, 3), (2, 2), (2, 0), (2, 0)],
         )
-        self.assertUnitPrice(first, 75.0)
-        self.assertUnitPrice(second, (2 * 75.0 + 2 * 95.0) / 4)
-        self.assertUnitPrice(third, 95.0)
-        self.assertIn("used by other lines", third.crossgrade_explanation)
+        for line, price in zip(
+            order.order_line, (75.0, 75.0, 95.0, 95.0), strict=False
+        ):
+            self.assertUnitPrice(line, price)
         self.assertAlmostEqual(order.crossgrade_discount_amount, 5 * 20.0)
+
+    def test_blended_price_on_a_line_priced_by_hand(self):
+        """A line with a price set by hand is not split; should its price be
+        recomputed, the crossgrade and regular prices are blended."""
+        self._origin(seats=5)
+        order = self._quote(lines=[(self.product, 3)])
+        line = order.order_line
+        line.price_unit = 80.0
+        line.product_uom_qty = 10
+        self.assertEqual(len(order.order_line), 1)
+        self.assertEqual(line.crossgrade_qty, 5)
+        self.assertEqual(line.price_unit, 80.0)
+        self.assertIn("5 of 10", line.crossgrade_explanation)
+        line.with_context(force_price_recomputation=True)._compute_price_unit()
+        self.assertUnitPrice(line, 85.0)
 
     def test_changing_quantity_reallocates_seats(self):
         self._origin(seats=5)
-        order = self._quote(lines=[(self.product, 3), (self.product, 4)])
+        order = self._quote(lines=[(self.product, 3), (self.product, 2)])
         first, second = order.order_line
-        first.product_uom_qty = 1
-        self.assertEqual(first.crossgrade_qty, 1)
-        self.assertUnitPrice(first, 75.0)
-        # The other line keeps its price until prices are updated.
         self.assertEqual(second.crossgrade_qty, 2)
-        order.action_update_prices()
-        self.assertEqual(second.crossgrade_qty, 4)
-        self.assertUnitPrice(second, 75.0)
+        first.product_uom_qty = 4
+        # the first line keeps its 3 seats; its 4th unit is on a regular line
+        self.assertEqual(
+            [(line.product_uom_qty, line.crossgrade_qty) for line in order.order_line],
+            [(3, 3), (2, 2), (1, 0)],
+        )
+        first.product_uom_qty = 1
+        # the freed seats go to the regular line
+        self.assertEqual(
+            [(line.product_uom_qty, line.crossgrade_qty) for line in order.order_line],
+            [(1, 1), (2, 2), (1, 1)],
+        )
+        for line in order.order_line:
+            self.assertUnitPrice(line, 75.0)
 
     def test_zero_seats_never_qualify(self):
         self._origin(seats=0)

@@ -38,7 +38,7 @@ class TestSubscriptionRetention(SubscriptionCommon):
         self.assertIn("Pro", html)
         self.assertIn("Basic", html)
         self.assertIn("30.00", html)
-        self.assertIn("20.0% off", html)
+        self.assertIn("20 % off", html)
         self.assertEqual(wizard_form.mrr, 100.0)
 
     def test_single_lower_plan_is_preset(self):

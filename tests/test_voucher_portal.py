@@ -61,3 +61,40 @@ class TestVoucherPortal(HttpCase):
         response = self.url_open("/my/vouchers", allow_redirects=False)
         self.assertIn(response.status_code, (302, 303))
         self.assertIn("/web/login", response.headers["Location"])
+
+    def test_detail_page(self):
+        voucher = self.vouchers["alpha"]
+        voucher.type_id.description = "<p>Book a seat at training@x.example.</p>"
+        self.authenticate("portal_alpha", "portal_alpha")
+        listing = self.url_open("/my/vouchers").text
+        self.assertIn(f'href="/my/vouchers/{voucher.id}', listing)
+        page = self.url_open(f"/my/vouchers/{voucher.id}").text
+        self.assertIn(voucher.code, page)
+        self.assertIn("Book a seat at training@x.example.", page)
+        # the value with its currency
+        self.assertRegex(page, r'\$\xa0<span class="oe_currency_value">300.00</span>')
+        self.assertIn("Issued on", page)
+        voucher.sudo().action_redeem(note="March session")
+        page = self.url_open(f"/my/vouchers/{voucher.id}").text
+        self.assertIn("Redeemed on", page)
+        self.assertIn("March session", page)
+        # another customer's voucher: back to the portal home, nothing shown
+        other = self.vouchers["beta"]
+        response = self.url_open(f"/my/vouchers/{other.id}")
+        self.assertNotIn(other.code, response.text)
+        self.assertTrue(response.url.endswith("/my"), response.url)
+
+    def test_detail_page_by_mail_link_in_the_customer_language(self):
+        self.env["res.lang"]._activate_lang("pt_BR")
+        voucher = self.vouchers["beta"]
+        voucher.partner_id.lang = "pt_BR"
+        url = voucher.get_portal_url()
+        self.assertIn("access_token=", url)
+        page = self.url_open(url).text
+        self.assertIn(voucher.code, page)
+        # in Portuguese: its dates and amounts
+        self.assertIn('<span class="oe_currency_value">300,00</span>', page)
+        self.assertIn(voucher.expiry_date.strftime("%d/%m/%Y"), page)
+        # without the token, nothing
+        response = self.url_open(f"/my/vouchers/{voucher.id}")
+        self.assertNotIn(voucher.code, response.text)

@@ -6,6 +6,8 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools.misc import formatLang
 
+from ..models.formatting import format_percent
+
 
 class CloseReasonWizard(models.TransientModel):
     """subscription_oca's close wizard, with a retention step: before the
@@ -96,8 +98,8 @@ class CloseReasonWizard(models.TransientModel):
             if wizard.retention_discount:
                 html += Markup("<p>%s</p>") % escape(
                     self.env._(
-                        "Or stay on the current plan with %(discount)s%% off.",
-                        discount=wizard.retention_discount,
+                        "Or stay on the current plan with %(discount)s off.",
+                        discount=format_percent(self.env, wizard.retention_discount),
                     )
                 )
             wizard.offer_html = html
@@ -183,7 +185,8 @@ class CloseReasonWizard(models.TransientModel):
         )
         sub.message_post(
             body=self.env._(
-                "Retention offer accepted: %(discount)s%% discount.", discount=discount
+                "Retention offer accepted: %(discount)s off.",
+                discount=format_percent(self.env, discount),
             )
         )
         self._cv_log(

@@ -71,6 +71,7 @@ class SaleSubscriptionChangePlanWizard(models.TransientModel):
         help="Difference for the rest of the period already invoiced: charged (or "
         "credited) on the next invoice or on a one-off invoice.",
     )
+    proration_note = fields.Char(compute="_compute_figures")
     applies_now = fields.Boolean(compute="_compute_figures")
     reason_required = fields.Boolean(compute="_compute_figures")
     warning = fields.Char(compute="_compute_figures")
@@ -107,6 +108,7 @@ class SaleSubscriptionChangePlanWizard(models.TransientModel):
                 "mrr_after": sub.mrr,
                 "mrr_delta": 0.0,
                 "prorated_amount": 0.0,
+                "proration_note": False,
                 "applies_now": True,
                 "reason_required": False,
                 "warning": False,
@@ -125,6 +127,9 @@ class SaleSubscriptionChangePlanWizard(models.TransientModel):
                         mrr_after=preview["mrr_after"],
                         mrr_delta=preview["mrr_delta"],
                         prorated_amount=preview["prorated_amount"],
+                        proration_note=sub._cv_proration_note(
+                            preview["effective_date"]
+                        ),
                         applies_now=preview["effective_date"] <= today,
                         reason_required=self.env[
                             "sale.subscription.change"

@@ -42,8 +42,22 @@ registry.category("web_tour.tours").add("customer_value_crossgrade_origin", {
             run: "click",
         },
         {
+            content: "No proof is attached: the manager confirms",
+            trigger: ".modal-dialog:contains('No proof is attached') .modal-footer .btn-primary",
+            run: "click",
+        },
+        {
             content: "Verified: the Verify button is gone",
             trigger: ".o_form_view .o_form_statusbar:not(:has(button[name=action_verify]))",
+        },
+        {
+            content: "The next step is offered: a quotation",
+            trigger: ".o_form_statusbar button[name=action_new_quotation]",
+            run: "click",
+        },
+        {
+            content: "A new quotation for the customer, on the migration pricelist",
+            trigger: ".o_form_view .o_field_widget[name=partner_id] input:value('Tour Migrating Co')",
         },
     ],
 });
