@@ -194,6 +194,11 @@ class CustomerVoucher(models.Model):
         help="At least one reminder was sent.",
     )
     # Figures (stored, so that pivots aggregate them in SQL)
+    user_can_correct = fields.Boolean(
+        compute="_compute_user_can_correct",
+        help="Whether the current user may correct the value, type and dates "
+        "of a voucher already issued (Sales managers).",
+    )
     redeemed_rate = fields.Float(
         string="Redemption Rate (%)",
         compute="_compute_figures",
@@ -396,6 +401,10 @@ class CustomerVoucher(models.Model):
                     "instead of deleting it."
                 )
             )
+
+    @api.depends_context("uid")
+    def _compute_user_can_correct(self):
+        self.user_can_correct = self.env.user.has_group("sales_team.group_sale_manager")
 
     def _compute_access_url(self):  # pylint: disable=missing-return
         super()._compute_access_url()

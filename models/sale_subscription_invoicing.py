@@ -44,7 +44,8 @@ class SaleSubscription(models.Model):
             )
         if effective_date >= next_date:
             return self.env._(
-                "The change starts with the period invoiced on %(date)s: nothing is prorated.",
+                "The change starts with the period invoiced on %(date)s: nothing "
+                "is prorated.",
                 date=format_date(self.env, next_date),
             )
         if not self._cv_period_billed():

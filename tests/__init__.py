@@ -10,6 +10,7 @@ from . import (
     test_crossgrade_ui,
     test_crossgrade_xmlrpc,
     test_data_noupdate,
+    test_forms,
     test_i18n,
     test_migration,
     test_rights_xmlrpc,

@@ -219,6 +219,37 @@ class TestSubscriptionChangePlan(SubscriptionCommon):
         self.assertMovement(change, "upgrade", 20.0, 60.0)
         self.assertAlmostEqual(change.proration_invoice_id.amount_untaxed, 20.65)
 
+    def test_wizard_explains_the_prorated_amount(self):
+        with freeze_time("2026-03-01"):
+            sub = self._subscription([(self.basic, 2)])
+            sub.recurring_next_date = date(2026, 4, 1)
+        with freeze_time("2026-03-16"):
+            wizard_form = Form(
+                self.env["sale.subscription.change.plan.wizard"].with_context(
+                    default_subscription_id=sub.id
+                )
+            )
+            # no reason asked for an upgrade
+            self.assertTrue(wizard_form._get_modifier("reason_id", "invisible"))
+            wizard_form.product_id = self.pro
+            # the period was never invoiced: nothing to prorate, and why
+            self.assertEqual(wizard_form.prorated_amount, 0.0)
+            self.assertIn("has not been invoiced", wizard_form.proration_note)
+            self.assertIn("04/01/2026", wizard_form.proration_note)
+            sub.create_invoice()
+            wizard_form.quantity = 3  # the form recomputes
+            wizard_form.quantity = 2
+            self.assertAlmostEqual(wizard_form.prorated_amount, 20.65)
+            self.assertIn(
+                "16 days from 03/16/2026 to 04/01/2026", wizard_form.proration_note
+            )
+            # a downgrade asks for its reason
+            wizard_form.product_id = self.enterprise
+            wizard_form.product_id = self.basic
+            wizard_form.quantity = 1
+            self.assertTrue(wizard_form.reason_required)
+            self.assertFalse(wizard_form._get_modifier("reason_id", "invisible"))
+
     def test_wizard_downgrade_defaults_to_renewal(self):
         sub = self._invoiced_subscription([(self.enterprise, 1)])
         with freeze_time("2026-03-16"):

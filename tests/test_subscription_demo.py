@@ -73,3 +73,20 @@ class TestSubscriptionDemo(TransactionCase):
             set(outcomes.mapped("outcome")),
             {"saved_by_downgrade", "saved_by_offer", "churned"},
         )
+
+    def test_plan_change_today_prorates_the_invoiced_period(self):
+        """The current period of the running demo subscriptions is invoiced: an
+        upgrade today charges the rest of it (item 4 of issue 10)."""
+        sub = self.env.ref("customer_value.subscription_deco_demo")
+        self.assertTrue(sub.invoice_ids)
+        wizard = self.env["sale.subscription.change.plan.wizard"].create(
+            {
+                "subscription_id": sub.id,
+                "product_id": self.env.ref(
+                    "customer_value.product_suite_enterprise_demo"
+                ).id,
+            }
+        )
+        self.assertTrue(wizard.applies_now)
+        self.assertGreater(wizard.prorated_amount, 0.0)
+        self.assertIn("already invoiced", wizard.proration_note)
