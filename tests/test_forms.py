@@ -129,6 +129,7 @@ class TestVoucherForms(VoucherCommon):
         form.issue_date = date(2026, 5, 1)
         self.assertEqual(form.expiry_date, date(2027, 5, 1))
         form.beneficiary_id = self.contact
+        form.user_id = self.salesman  # the account's salesperson
         voucher = form.save()
         names = [
             "type_id",
