@@ -113,6 +113,21 @@ cv_setup_browser() {
         cv_die "apt-get install chromium failed."
 }
 
+# Odoo flips its CSS for right-to-left languages (Persian) with the rtlcss
+# command, an npm package; without it, those screens stay left-to-right.
+CV_RTLCSS_VERSION=4.3.0
+cv_setup_rtlcss() {
+    local prefix="$CV_HOME/node"
+    if [ ! -x "$prefix/node_modules/.bin/rtlcss" ]; then
+        command -v npm >/dev/null 2>&1 || cv_die "npm is missing: install Node.js and npm (apt-get install nodejs npm), needed for rtlcss (right-to-left screens)."
+        cv_log "Installing rtlcss $CV_RTLCSS_VERSION from the npm registry (right-to-left screens)"
+        mkdir -p "$prefix"
+        npm install --silent --no-audit --no-fund --prefix "$prefix" "rtlcss@$CV_RTLCSS_VERSION" >/dev/null ||
+            cv_die "npm install rtlcss@$CV_RTLCSS_VERSION failed (is the npm registry reachable?)."
+    fi
+    export PATH="$prefix/node_modules/.bin:$PATH"
+}
+
 cv_setup_venv() {
     local stamp want
     want="$(cat "$CV_ODOO_SRC/requirements.txt" "$CV_ROOT/scripts/requirements-dev.txt" | sha1sum | cut -c1-12)-$CV_ODOO_SRC"
@@ -159,6 +174,7 @@ cv_setup() {
     cv_find_odoo_src
     cv_setup_postgres
     cv_setup_browser
+    cv_setup_rtlcss
     cv_setup_venv
     cv_link_addon
     export PATH="$CV_VENV/bin:$PATH"

@@ -14,6 +14,7 @@ from . import (
     test_i18n,
     test_migration,
     test_rights_xmlrpc,
+    test_rtl_ui,
     test_subscription_change_plan,
     test_subscription_demo,
     test_subscription_history,
