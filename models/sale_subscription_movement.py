@@ -67,6 +67,24 @@ class SaleSubscription(models.Model):
         string="Note for this Change",
         help="Recorded on the movement of the next change, then cleared.",
     )
+    change_reason_needed = fields.Boolean(
+        compute="_compute_change_reason_needed",
+        help="The lines being edited lower the monthly price: the change needs "
+        "a reason.",
+    )
+
+    @api.depends("recurring_mrr")
+    def _compute_change_reason_needed(self):
+        for sub in self:
+            before = sub._origin.recurring_mrr if sub._origin else 0.0
+            sub.change_reason_needed = sub.revenue_active and (
+                float_compare(
+                    sub.recurring_mrr,
+                    before,
+                    precision_rounding=sub.currency_id.rounding or 0.01,
+                )
+                < 0
+            )
 
     # ------------------------------------------------------------------
     # Tracking

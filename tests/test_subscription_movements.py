@@ -85,10 +85,13 @@ class TestSubscriptionMovements(SubscriptionCommon):
             self._done(sub)[-1], "cross_sell", 90.0, 110.0, to_product_id=self.support
         )
         with Form(sub) as form:
-            form.change_reason_id = self.reason
-            form.change_note = "Team shrank"
+            # the reason is asked once the edit lowers the price
+            self.assertTrue(form._get_modifier("change_reason_id", "invisible"))
             with form.sale_subscription_line_ids.edit(0) as line:
                 line.product_uom_qty = 1
+            self.assertTrue(form.change_reason_needed)
+            form.change_reason_id = self.reason
+            form.change_note = "Team shrank"
         self.assertMovement(
             self._done(sub)[-1],
             "contraction",
@@ -101,9 +104,9 @@ class TestSubscriptionMovements(SubscriptionCommon):
         self.assertFalse(sub.change_reason_id)
         self.assertFalse(sub.change_note)
         with Form(sub) as form:
-            form.change_reason_id = self.reason
             with form.sale_subscription_line_ids.edit(0) as line:
                 line.product_id = self.basic
+            form.change_reason_id = self.reason
         self.assertMovement(self._done(sub)[-1], "downgrade", 50.0, 30.0)
 
     def test_line_edits_by_code(self):

@@ -1,0 +1,153 @@
+"""Screenshots of the main screens, in English and Persian, for the README.
+
+Run by scripts/screenshots against a running server on the demo database:
+    screenshots.py URL DATABASE OUTPUT_FOLDER
+Drives Debian's Chromium with Playwright (no browser download).
+"""
+
+import sys
+import xmlrpc.client
+from pathlib import Path
+
+from playwright.sync_api import sync_playwright
+
+BASE, DB, OUT = sys.argv[1], sys.argv[2], Path(sys.argv[3])
+LOGIN = PASSWORD = "admin"  # noqa: S105 (the demo database's admin)
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+common = xmlrpc.client.ServerProxy(f"{BASE}/xmlrpc/2/common")
+uid = common.authenticate(DB, LOGIN, PASSWORD, {})
+models = xmlrpc.client.ServerProxy(f"{BASE}/xmlrpc/2/object", allow_none=True)
+
+
+def call(model, method, *args, **kwargs):
+    return models.execute_kw(DB, uid, PASSWORD, model, method, list(args), kwargs)
+
+
+def ref(xmlid):
+    module, name = xmlid.split(".")
+    [data] = call(
+        "ir.model.data",
+        "search_read",
+        [("module", "=", module), ("name", "=", name)],
+        fields=["res_id"],
+    )
+    return data["res_id"]
+
+
+def action(xmlid, res_id=None):
+    return f"/odoo/action-{xmlid}" + (f"/{res_id}" if res_id else "")
+
+
+voucher_id = call(
+    "customer.voucher",
+    "search",
+    [("state", "=", "available"), ("type_id.description", "!=", False)],
+    limit=1,
+)[0]
+[voucher_url] = call("customer.voucher", "read", [voucher_id], ["access_url"])
+portal_url = call("customer.voucher", "get_portal_url", [voucher_id])
+
+SCREENS = [
+    (
+        "quotation",
+        action(
+            "sale.action_quotations_with_onboarding",
+            ref("customer_value.sale_order_crossgrade_demo"),
+        ),
+        ".o_data_row",
+    ),
+    (
+        "customer",
+        f"/odoo/res.partner/{ref('base.res_partner_12')}",
+        ".o-form-buttonbox",
+    ),
+    (
+        "origin",
+        action(
+            "customer_value.crossgrade_origin_action",
+            ref("customer_value.origin_deco_aegis_demo"),
+        ),
+        ".o_form_sheet",
+    ),
+    (
+        "migrations",
+        action("customer_value.crossgrade_migration_action"),
+        ".o_kanban_record",
+    ),
+    (
+        "change_plan",
+        action(
+            "subscription_oca.sale_subscription_action",
+            ref("customer_value.subscription_deco_demo"),
+        ),
+        "button[name=action_change_plan]",
+    ),
+    (
+        "mrr_over_time",
+        action("customer_value.sale_subscription_mrr_report_action_graph"),
+        ".o_graph_renderer canvas",
+    ),
+    (
+        "mrr_bridge",
+        action("customer_value.sale_subscription_mrr_report_action"),
+        ".o_data_row",
+    ),
+    (
+        "plan_family",
+        action(
+            "customer_value.subscription_plan_family_action",
+            ref("customer_value.plan_family_cloud_suite_demo"),
+        ),
+        ".o_form_sheet",
+    ),
+    (
+        "voucher",
+        action("customer_value.customer_voucher_action", voucher_id),
+        ".o_form_sheet",
+    ),
+    ("portal_voucher", portal_url, ".o_portal_voucher_detail"),
+]
+
+
+def shoot(page, name, url, ready, folder):
+    page.goto(BASE + url)
+    page.wait_for_selector(ready, timeout=60000)
+    if name == "change_plan":
+        page.click("button[name=action_change_plan]")
+        page.wait_for_selector(".modal .o_field_widget[name=product_id] input")
+        page.fill(".modal .o_field_widget[name=product_id] input", "Enterprise")
+        page.click(".o-autocomplete--dropdown-item >> nth=0")
+        page.wait_for_selector(".modal .o_field_widget[name=proration_note]")
+    page.wait_for_timeout(1500)  # charts and fonts
+    page.screenshot(path=str(folder / f"{name}.png"))
+
+
+with sync_playwright() as playwright:
+    browser = playwright.chromium.launch(
+        executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS
+    )
+    for lang in ("en_US", "fa_IR"):
+        call("res.users", "write", [uid], {"lang": lang})
+        folder = OUT / lang.split("_")[0]
+        folder.mkdir(parents=True, exist_ok=True)
+        page = browser.new_page(viewport={"width": 1440, "height": 900})
+        page.goto(f"{BASE}/web/login")
+        page.fill("input[name=login]", LOGIN)
+        page.fill("input[name=password]", PASSWORD)
+        page.click("button[type=submit]")
+        page.wait_for_selector(".o_main_navbar", timeout=60000)
+        for name, url, ready in SCREENS:
+            shoot(page, name, url, ready, folder)
+            print(f"{folder / name}.png")
+        page.close()
+    call("res.users", "write", [uid], {"lang": "en_US"})
+    browser.close()
