@@ -142,7 +142,7 @@ class ResPartner(models.Model):
     )
     voucher_redemption_rate = fields.Float(
         compute="_compute_voucher_figures",
-        string="Voucher Redemption (%)",
+        string="Voucher Redemption",
         help="Redeemed vouchers out of the customer's vouchers (cancelled ones "
         "aside).",
         groups="sales_team.group_sale_salesman",
