@@ -71,10 +71,10 @@ class VoucherPortal(CustomerPortal):
             )
         except (AccessError, MissingError):
             return request.redirect("/my")
-        if request.env.user._is_public():
-            # no user language to follow: the customer's
+        if request.env.user._is_public() and not request.cookies.get("frontend_lang"):
+            # no language chosen by a user: the customer's, if installed
             lang = voucher.beneficiary_id.lang or voucher.partner_id.lang
-            if lang:
+            if lang and lang in dict(request.env["res.lang"].get_installed()):
                 request.update_context(lang=lang)
                 voucher = voucher.with_context(lang=lang)
         values = self._get_page_view_values(

@@ -1,4 +1,6 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
+from collections import defaultdict
+
 from odoo import api, fields, models
 from odoo.tools import SQL
 
@@ -234,8 +236,9 @@ class SaleOrder(models.Model):
     def _crossgrade_reallocate(self):
         """Keep the crossgrade seats of quotations whole and their prices exact.
 
-        Lines keep the seats they hold; free seats (a line removed or lowered,
-        an origin verified) go to the lines lacking them, in line order. A line
+        Lines keep the seats they hold; free seats (a line removed or lowered;
+        an origin verified, at *Update Prices*) go to the lines lacking them,
+        in line order. A line
         only partly covered is split: its crossgrade units stay on it, the
         others move to a new line at the regular price, so that every line is
         priced by a single pricelist rule and the amounts are exact to the
@@ -248,20 +251,38 @@ class SaleOrder(models.Model):
         for order in self:
             if order.state not in ("draft", "sent"):
                 continue
+            candidates = None
+            rounds = 1
             # each round covers a split line's rest from the next origin
-            for _round in range(len(order.order_line)):
+            while rounds:
+                rounds -= 1
                 lacking = order.order_line.filtered(
                     lambda line: line.pricelist_item_id.crossgrade_restricted
                     and line.crossgrade_qty < line.product_uom_qty
+                    and line.price_unit == line.technical_price_unit
                 ).sorted("sequence")
                 if not lacking:
                     break
-                candidates = {order: order._crossgrade_candidates()}
-                for line in lacking:
-                    line._crossgrade_allocate(candidates)
+                if candidates is None:  # one query, only when a line lacks seats
+                    candidates = {order: order._crossgrade_candidates()}
+                    rounds = len(candidates[order])
+                held = defaultdict(float)
+                for line in order.order_line:
+                    held[line.crossgrade_origin_id.id] += line.crossgrade_qty
+                if any(seats > held[origin] for _r, origin, seats in candidates[order]):
+                    before = {line: line.crossgrade_qty for line in lacking}
+                    lacking._crossgrade_allocate(candidates, only_changes=True)
+                    # in an onchange the price does not always follow the seats
+                    # (a line may get them by its own computation): reprice as
+                    # "Update Prices" does; a price set by hand is kept
+                    repriced = lacking.filtered(
+                        lambda line, before=before: isinstance(line.id, models.NewId)
+                        and line.crossgrade_qty != before[line]
+                    )
+                    repriced._compute_price_unit()
+                    repriced._compute_discount()
                 partial = lacking.filtered(
                     lambda line: 0 < line.crossgrade_qty < line.product_uom_qty
-                    and line.price_unit == line.technical_price_unit
                 )
                 if not partial:
                     break

@@ -62,12 +62,14 @@ class SaleOrderLine(models.Model):
     def _compute_crossgrade(self):
         self._crossgrade_allocate(self._crossgrade_candidates_by_order())
 
-    def _crossgrade_allocate(self, candidates):
+    def _crossgrade_allocate(self, candidates, only_changes=False):
         """Allocate the origins' seats to the lines, in line order.
 
         Lines of the order that are not recomputed keep the seats they hold,
         so the crossgrade price never covers more units than the origin has.
-        ``candidates``: ``_crossgrade_candidates()`` by order.
+        ``candidates``: ``_crossgrade_candidates()`` by order. Outside of the
+        fields' computation (``only_changes``), only the values that change are
+        written: their dependents (the price) are recomputed only then.
         """
         for order, lines in self.grouped("order_id").items():
             seats = {}
@@ -83,14 +85,16 @@ class SaleOrderLine(models.Model):
                 for line in lines
                 if line.pricelist_item_id.id in origins_by_rule
             )
-            (lines - crossgrade_lines).update(
-                {
-                    "crossgrade_origin_id": False,
-                    "crossgrade_qty": 0.0,
-                    "crossgrade_regular_price": 0.0,
-                    "crossgrade_discount": 0.0,
-                }
-            )
+            for line in lines - crossgrade_lines:
+                line._crossgrade_set(
+                    {
+                        "crossgrade_origin_id": False,
+                        "crossgrade_qty": 0.0,
+                        "crossgrade_regular_price": 0.0,
+                        "crossgrade_discount": 0.0,
+                    },
+                    only_changes,
+                )
             regular_prices = crossgrade_lines._crossgrade_regular_prices()
             for line in crossgrade_lines.sorted("sequence"):
                 origin_id = next(
@@ -106,7 +110,7 @@ class SaleOrderLine(models.Model):
                     seats[origin_id] -= qty
                 regular = regular_prices[line]
                 crossgrade_price = super(SaleOrderLine, line)._get_pricelist_price()
-                line.update(
+                line._crossgrade_set(
                     {
                         "crossgrade_origin_id": origin_id,
                         "crossgrade_qty": qty,
@@ -114,21 +118,48 @@ class SaleOrderLine(models.Model):
                         "crossgrade_discount": line.currency_id.round(
                             max(regular - crossgrade_price, 0.0) * qty
                         ),
-                    }
+                    },
+                    only_changes,
                 )
+
+    def _crossgrade_set(self, values, only_changes):
+        self.ensure_one()
+        if only_changes:
+            values = {
+                fname: value
+                for fname, value in values.items()
+                if self._fields[fname].convert_to_write(self[fname], self) != value
+            }
+        if not values:
+            return
+        if only_changes and not isinstance(self.id, models.NewId):
+            self.write(values)  # one write, one recomputation of the price
+        else:
+            self.update(values)
 
     def _crossgrade_split(self):
         """Move the units the crossgrade seats do not cover to a new line at the
         regular price, right after each line."""
         for line in self:
-            rest = line.product_uom_qty - line.crossgrade_qty
-            vals = line.copy_data({"product_uom_qty": rest, "sequence": line.sequence})[
-                0
-            ]
-            for fname in ("order_id", "price_unit", "technical_price_unit", "discount"):
-                vals.pop(fname, None)
+            order = line.order_id
+            ordered = order.order_line.sorted("sequence")
+            following = ordered[list(ordered).index(line) + 1 :]
+            sequence = line.sequence + 1
+            vals = {
+                "product_id": line.product_id.id,
+                "product_uom": line.product_uom.id,
+                "product_uom_qty": line.product_uom_qty - line.crossgrade_qty,
+                "sequence": sequence,
+                "name": line.name,
+                "analytic_distribution": line.analytic_distribution,
+            }
             line.product_uom_qty = line.crossgrade_qty
-            line.order_id.order_line = [Command.create(vals)]
+            # make room right after the line (lines made by code share a sequence)
+            for other in following:
+                if other.sequence <= sequence:
+                    other.sequence = sequence + 1
+                sequence = other.sequence
+            order.order_line = [Command.create(vals)]
 
     @api.depends("crossgrade_qty")
     def _compute_price_unit(self):

@@ -48,6 +48,11 @@ class SaleSubscription(models.Model):
                 "is prorated.",
                 date=format_date(self.env, next_date),
             )
+        if not self.template_id:
+            return self.env._(
+                "The subscription has no template (no billing period): nothing "
+                "is prorated."
+            )
         if not self._cv_period_billed():
             return self.env._(
                 "The current period has not been invoiced: nothing is prorated. "

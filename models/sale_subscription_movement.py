@@ -69,22 +69,32 @@ class SaleSubscription(models.Model):
     )
     change_reason_needed = fields.Boolean(
         compute="_compute_change_reason_needed",
-        help="The lines being edited lower the monthly price: the change needs "
-        "a reason.",
+        help="The lines being edited make a downgrade or a contraction, or lower "
+        "the MRR: the change needs a reason.",
     )
 
-    @api.depends("recurring_mrr")
+    @api.depends(
+        "revenue_active",
+        "recurring_mrr",
+        "sale_subscription_line_ids.product_id",
+        "sale_subscription_line_ids.product_uom_qty",
+    )
     def _compute_change_reason_needed(self):
+        # what the movement will be, by the rule that will record it
+        Change = self.env["sale.subscription.change"]
+        today = fields.Date.context_today(self)
         for sub in self:
-            before = sub._origin.recurring_mrr if sub._origin else 0.0
-            sub.change_reason_needed = sub.revenue_active and (
-                float_compare(
-                    sub.recurring_mrr,
-                    before,
-                    precision_rounding=sub.currency_id.rounding or 0.01,
+            saved = sub._origin
+            needed = False
+            if saved and saved.revenue_active and sub.revenue_active:
+                before, after = saved._cv_state(), sub._cv_state()
+                classified = sub._cv_classify_edit(before, after)
+                needed = bool(classified) and Change._reason_required(
+                    classified[0],
+                    before["mrr"],
+                    sub._cv_mrr_after(before, after, today),
                 )
-                < 0
-            )
+            sub.change_reason_needed = needed
 
     # ------------------------------------------------------------------
     # Tracking

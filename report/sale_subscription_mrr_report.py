@@ -28,8 +28,9 @@ class SaleSubscriptionMrrReport(models.Model):
     date = fields.Date(string="Month", readonly=True)
     company_id = fields.Many2one("res.company", readonly=True)
     currency_id = fields.Many2one("res.currency", readonly=True)
-    # summed over the companies of a month (the MRR over time graph)
-    opening_mrr = fields.Monetary(string="Opening MRR", readonly=True)
+    # Balances, not flows: never summed over months. "max" lets the MRR over
+    # time graph show them by month (and company).
+    opening_mrr = fields.Monetary(string="Opening MRR", readonly=True, aggregator="max")
     new_mrr = fields.Monetary(string="New", readonly=True)
     expansion_mrr = fields.Monetary(string="Expansion", readonly=True)
     upgrade_mrr = fields.Monetary(string="Upgrade", readonly=True)
@@ -39,7 +40,7 @@ class SaleSubscriptionMrrReport(models.Model):
     downgrade_mrr = fields.Monetary(string="Downgrade", readonly=True)
     churn_mrr = fields.Monetary(string="Churn", readonly=True)
     net_mrr = fields.Monetary(string="Net New MRR", readonly=True)
-    closing_mrr = fields.Monetary(string="Closing MRR", readonly=True)
+    closing_mrr = fields.Monetary(string="Closing MRR", readonly=True, aggregator="max")
     gross_retention = fields.Float(
         string="Gross Revenue Retention (%)",
         readonly=True,

@@ -9,6 +9,7 @@ import sys
 import xmlrpc.client
 from pathlib import Path
 
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 from playwright.sync_api import sync_playwright
 
 BASE, DB, OUT = sys.argv[1], sys.argv[2], Path(sys.argv[3])
@@ -120,12 +121,16 @@ SCREENS = [
 
 def shoot(page, name, url, ready, folder):
     page.goto(BASE + url)
-    page.wait_for_selector(ready, timeout=60000)
+    try:
+        page.wait_for_selector(ready, timeout=30000)
+    except PlaywrightTimeoutError:  # the first load after an upgrade builds assets
+        page.reload()
+        page.wait_for_selector(ready, timeout=60000)
     if name == "change_plan":
         page.click("button[name=action_change_plan]")
         page.wait_for_selector(".modal .o_field_widget[name=product_id] input")
-        page.fill(".modal .o_field_widget[name=product_id] input", "Enterprise")
-        page.click(".o-autocomplete--dropdown-item >> nth=0")
+        page.fill(".modal .o_field_widget[name=product_id] input", "CS-ENT")
+        page.click(".o-autocomplete--dropdown-item:has-text('CS-ENT')")
         page.wait_for_selector(".modal .o_field_widget[name=proration_note]")
     page.wait_for_timeout(1500)  # charts and fonts
     page.screenshot(path=str(folder / f"{name}.png"))

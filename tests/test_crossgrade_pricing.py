@@ -181,3 +181,42 @@ class TestCrossgradePricing(CrossgradeCommon):
     def test_archived_origin_does_not_qualify(self):
         self._origin(active=False)
         self.assertUnitPrice(self._quote().order_line, 95.0)
+
+    def test_rest_of_a_split_line_takes_the_next_origin(self):
+        endpoint = self._origin(seats=5)
+        mail = self._origin(self.rival_mail, seats=3)  # same competitor
+        order = self._quote(lines=[(self.product, 10), (self.product_mail, 1)])
+        self.assertEqual(
+            [
+                (line.product_id, line.product_uom_qty, line.crossgrade_origin_id)
+                for line in order.order_line.sorted(
+                    lambda line: (line.sequence, line.id)
+                )
+            ],
+            [
+                (self.product, 5, endpoint),
+                # the mail filter line holds 1 of the 3 seats of its origin
+                (self.product, 2, mail),
+                (self.product, 3, self.env["crossgrade.origin"]),
+                (self.product_mail, 1, mail),
+            ],
+        )
+        # 7 units at 75, 3 at 95, the mail filter at 160 (20 % off 200)
+        self.assertEqual(order.amount_untaxed, 7 * 75.0 + 3 * 95.0 + 160.0)
+
+    def test_price_set_by_hand_is_kept(self):
+        self._origin(seats=5)
+        order = self._quote(lines=[(self.product, 10), (self.product_mail, 1)])
+        regular = order.order_line.filtered(
+            lambda line: line.product_id == self.product and not line.crossgrade_qty
+        )
+        regular.price_unit = 90.0
+        order.order_line.filtered(
+            lambda line: line.product_id == self.product_mail
+        ).product_uom_qty = 2
+        self.assertEqual(regular.price_unit, 90.0)
+        self.assertEqual(regular.crossgrade_qty, 0)
+        # freed seats do not go to it either: its price is the user's
+        order.order_line[0].product_uom_qty = 1
+        self.assertEqual(regular.crossgrade_qty, 0)
+        self.assertEqual(regular.price_unit, 90.0)

@@ -106,6 +106,12 @@ class TestSubscriptionMovements(SubscriptionCommon):
         with Form(sub) as form:
             with form.sale_subscription_line_ids.edit(0) as line:
                 line.product_id = self.basic
+                # more seats on the lower plan: the price rises, it is still a
+                # downgrade, which needs its reason
+                line.product_uom_qty = 10
+            self.assertTrue(form.change_reason_needed)
+            with form.sale_subscription_line_ids.edit(0) as line:
+                line.product_uom_qty = 1
             form.change_reason_id = self.reason
         self.assertMovement(self._done(sub)[-1], "downgrade", 50.0, 30.0)
 

@@ -66,3 +66,30 @@ class TestSubscriptionUi(HttpCase):
         )
         self.assertEqual(request.outcome, "saved_by_downgrade")
         self.assertEqual(sub.stage_id.type, "in_progress")
+
+    def test_sales_app_menus(self):
+        """The MRR reports and plan families are in the Sales app too (Sales >
+        Reporting and Configuration, which Odoo shows to Sales managers)."""
+        manager = self.env["res.users"].create(
+            {
+                "name": "Sales Manager",
+                "login": "menu_manager",
+                "groups_id": [
+                    Command.link(self.env.ref("sales_team.group_sale_manager").id)
+                ],
+            }
+        )
+        visible = self.env["ir.ui.menu"].with_user(manager)._visible_menu_ids()
+        for xmlid in (
+            "customer_value.sale_subscription_mrr_report_sales_menu",
+            "customer_value.sale_subscription_mrr_graph_sales_menu",
+            "customer_value.sale_subscription_change_analysis_sales_menu",
+        ):
+            menu = self.env.ref(xmlid)
+            self.assertIn(menu.id, visible, xmlid)
+            self.assertEqual(
+                menu.parent_id.parent_id, self.env.ref("sale.menu_sale_report")
+            )
+        family_menu = self.env.ref("customer_value.subscription_plan_family_sales_menu")
+        self.assertEqual(family_menu.parent_id, self.env.ref("sale.menu_sale_config"))
+        self.assertIn(family_menu.id, visible)

@@ -22,3 +22,21 @@ class TestVoucherDemo(TransactionCase):
         self.assertIn("sent", statuses)
         self.assertIn("opted_out", statuses)
         self.assertEqual(self.env.ref("base.res_partner_12").voucher_available_count, 4)
+
+    def test_reminder_subject_reads_well(self):
+        """The subject is "Your <type> voucher ...": the demo type's name does
+        not say "voucher" again."""
+        voucher = self.env["customer.voucher"].search(
+            [
+                (
+                    "type_id",
+                    "=",
+                    self.env.ref("customer_value.voucher_type_training_demo").id,
+                )
+            ],
+            limit=1,
+        )
+        template = self.env.ref("customer_value.mail_template_voucher_reminder")
+        subject = template._render_field("subject", voucher.ids)[voucher.id]
+        self.assertIn("Your Database training voucher is waiting", subject)
+        self.assertNotIn("voucher voucher", subject.lower())
