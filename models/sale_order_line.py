@@ -62,7 +62,7 @@ class SaleOrderLine(models.Model):
     def _compute_crossgrade(self):
         self._crossgrade_allocate(self._crossgrade_candidates_by_order())
 
-    def _crossgrade_allocate(self, candidates, only_changes=False):
+    def _crossgrade_allocate(self, candidates, only_changes=False):  # pylint: disable=missing-return
         """Allocate the origins' seats to the lines, in line order.
 
         Lines of the order that are not recomputed keep the seats they hold,
