@@ -8,6 +8,8 @@ from . import (
     crossgrade_migration,
     crossgrade_migration_check,
     crossgrade_origin,
+    customer_feedback_touchpoint,
+    customer_feedback,
     customer_voucher,
     customer_voucher_grant,
     customer_voucher_reminder,

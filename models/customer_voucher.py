@@ -11,6 +11,7 @@ from odoo.tools import SQL
 
 from .customer_value_input_mixin import is_record_id
 from .formatting import format_date
+from .mail_batch import send_mail_batch_safely
 
 _logger = logging.getLogger(__name__)
 
@@ -645,33 +646,6 @@ class CustomerVoucher(models.Model):
         self.env["ir.cron"]._notify_progress(done=len(pairs), remaining=remaining)
         return sent
 
-    def _send_reminder_mails(self, template, voucher_ids, failed):
-        """Queue the reminders of ``voucher_ids`` with ``template``. A voucher
-        whose e-mail cannot be made (a template that no longer renders, a
-        recipient refused...) goes into ``failed`` with its error and does not
-        stop the others. Rendering comes before anything is written, so the
-        batch needs no savepoint; the vouchers are tried one by one, each in
-        its own savepoint, only when the batch failed."""
-        try:
-            return template.send_mail_batch(voucher_ids)
-        except UserError as error:
-            if len(voucher_ids) == 1:
-                _logger.warning("Voucher reminder not sent: %s", error)
-                failed[voucher_ids[0]] = error
-                return self.env["mail.mail"]
-            _logger.info("Voucher reminders: batch failed (%s), one by one", error)
-        mails = self.env["mail.mail"]
-        for voucher_id in voucher_ids:
-            try:
-                with self.env.cr.savepoint():
-                    mails |= template.send_mail_batch([voucher_id])
-            except UserError as error:
-                _logger.warning(
-                    "Voucher reminder not sent for voucher %s: %s", voucher_id, error
-                )
-                failed[voucher_id] = error
-        return mails
-
     def _send_reminders(self, pairs):
         """Log and queue the reminders of ``pairs`` [(voucher_id, step_id)]."""
         cr = self.env.cr
@@ -732,7 +706,7 @@ class CustomerVoucher(models.Model):
         for voucher in to_send:
             by_template[voucher._reminder_template()].append(voucher.id)
         for template, voucher_ids in by_template.items():
-            mails |= self._send_reminder_mails(template, voucher_ids, failed)
+            mails |= send_mail_batch_safely(template, voucher_ids, failed)
         if failed:
             cr.execute(
                 SQL(

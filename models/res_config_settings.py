@@ -20,6 +20,16 @@ class ResConfigSettings(models.TransientModel):
         related="company_id.subscription_retention_discount", readonly=False
     )
 
+    feedback_throttle_days = fields.Integer(
+        related="company_id.feedback_throttle_days", readonly=False
+    )
+    feedback_expiry_days = fields.Integer(
+        related="company_id.feedback_expiry_days", readonly=False
+    )
+    feedback_followup_user_id = fields.Many2one(
+        related="company_id.feedback_followup_user_id", readonly=False
+    )
+
     @api.constrains("crossgrade_grace_days")
     def _check_crossgrade_grace_days(self):
         if any(settings.crossgrade_grace_days < 0 for settings in self):

@@ -10,6 +10,8 @@ from . import (
     test_crossgrade_ui,
     test_crossgrade_xmlrpc,
     test_data_noupdate,
+    test_feedback,
+    test_feedback_http,
     test_forms,
     test_i18n,
     test_migration,

@@ -106,7 +106,20 @@ def sample_records(env, company, owner):
             "status": "sent",
         }
     )
+    touchpoint = env["customer.feedback.touchpoint"].create(
+        {"name": "Matrix NPS", "metric": "nps", "company_id": company.id}
+    )
+    feedback = env["customer.feedback"].create(
+        {
+            "touchpoint_id": touchpoint.id,
+            "partner_id": customer.id,
+            "company_id": company.id,
+            "user_id": owner.id,
+        }
+    )
     return {
+        "customer.feedback.touchpoint": touchpoint,
+        "customer.feedback": feedback,
         "crossgrade.competitor": competitor,
         "crossgrade.competitor.product": competitor_product,
         "crossgrade.check.template": template,

@@ -43,6 +43,8 @@ ACL = {
     "customer.voucher.reminder.step": CATALOGUE,
     "customer.voucher": {**DOCUMENT, "portal": "r"},
     "customer.voucher.reminder": LOG,
+    "customer.feedback.touchpoint": {**CATALOGUE, "portal": "r"},
+    "customer.feedback": {**DOCUMENT, "portal": "r"},
 }
 for rights in ACL.values():
     rights.setdefault("internal", "")  # an internal user without sales rights
@@ -56,6 +58,7 @@ OWNED = {
     "sale.subscription.retention",
     "customer.voucher",
     "customer.voucher.reminder",
+    "customer.feedback",
 }
 # Public actions on a colleague's records: who may run them.
 ACTIONS = {
@@ -65,6 +68,8 @@ ACTIONS = {
     ("customer.voucher", "action_cancel"): {"all", "manager"},
     ("customer.voucher", "action_send_reminder"): {"all", "manager"},
     ("customer.voucher", "action_extend"): {"manager"},
+    ("customer.feedback", "record_answer"): {"all", "manager"},
+    ("customer.feedback", "action_resolve_followup"): {"all", "manager"},
     ("sale.subscription", "change_plan"): {"all", "manager"},
     ("sale.subscription", "action_close_subscription"): {"all", "manager"},
     ("sale.subscription.change", "action_cancel"): {"all", "manager"},
@@ -148,7 +153,7 @@ class TestAccessMatrix(TransactionCase):
         if "r" not in ACL[model][kind] or kind == "other_company":
             return False
         if kind == "portal":
-            return model == "customer.voucher.type"
+            return model in ("customer.voucher.type", "customer.feedback.touchpoint")
         return kind != "own" or model not in OWNED
 
     def test_records_of_a_colleague_in_the_first_company(self):
@@ -172,6 +177,11 @@ class TestAccessMatrix(TransactionCase):
                 effective_date=fields.Date.context_today(sub),
             ),
             "action_redeem": lambda voucher: voucher.action_redeem(note="Course"),
+            "record_answer": lambda feedback: feedback.record_answer(3),
+            "action_resolve_followup": lambda feedback: (
+                feedback.sudo()._apply_answer(3, None, "staff"),
+                feedback.action_resolve_followup("solved"),
+            ),
         }
         found = {}
         for model, method in ACTIONS:

@@ -1,0 +1,127 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
+"""One-click answers to the feedback requests, without login.
+
+A link of the e-mail (``/feedback/<token>/<score>``) opens a page that shows
+the score selected; the page's browser posts it, with the page's CSRF token
+(``/feedback/<token>/submit``). A mail link checker that only fetches the
+URL records nothing (Odoo removed writing on GET from its rating links for
+that reason). Unknown or expired tokens get a polite page; unknown tokens are
+counted per address so that guessing them is pointless.
+"""
+
+import time
+from collections import defaultdict, deque
+
+from odoo import http
+from odoo.exceptions import UserError, ValidationError
+from odoo.http import request
+
+# at most this many unknown tokens per client address and window
+UNKNOWN_TOKENS_PER_WINDOW = 20
+WINDOW_SECONDS = 600
+_unknown_tokens = defaultdict(deque)
+
+
+def _too_many_unknown(address):
+    now = time.monotonic()
+    seen = _unknown_tokens[address]
+    while seen and now - seen[0] > WINDOW_SECONDS:
+        seen.popleft()
+    return len(seen) >= UNKNOWN_TOKENS_PER_WINDOW
+
+
+def _note_unknown(address):
+    _unknown_tokens[address].append(time.monotonic())
+
+
+class FeedbackController(http.Controller):
+    def _feedback(self, token):
+        """The request of ``token`` (sudo), or an error page."""
+        address = request.httprequest.remote_addr or ""
+        if _too_many_unknown(address):
+            return None, request.render(
+                "customer_value.feedback_page_message",
+                {"message_kind": "busy"},
+                status=429,
+            )
+        feedback = (
+            request.env["customer.feedback"]
+            .sudo()
+            .search([("access_token", "=", token)], limit=1)
+            if isinstance(token, str) and len(token) <= 64
+            else None
+        )
+        if not feedback:
+            _note_unknown(address)
+            return None, request.render(
+                "customer_value.feedback_page_message",
+                {"message_kind": "unknown"},
+                status=404,
+            )
+        lang = feedback.partner_id.lang
+        if lang and lang in dict(request.env["res.lang"].get_installed()):
+            request.update_context(lang=lang)
+            feedback = feedback.with_context(lang=lang)
+        if feedback._is_expired() or feedback.state not in ("sent", "answered"):
+            return None, request.render(
+                "customer_value.feedback_page_message",
+                {"message_kind": "expired", "feedback": feedback},
+                status=410,
+            )
+        return feedback, None
+
+    @http.route(
+        "/feedback/<string:token>/<int:score>",
+        type="http",
+        auth="public",
+        methods=["GET"],
+        website=True,
+        sitemap=False,
+    )
+    def feedback_page(self, token, score, **kw):
+        """Show the question with ``score`` selected; records nothing."""
+        feedback, error_page = self._feedback(token)
+        if error_page:
+            return error_page
+        if score not in feedback._scale_scores():
+            score = None
+        return request.render(
+            "customer_value.feedback_page",
+            {"feedback": feedback, "score": score, "token": token},
+        )
+
+    @http.route(
+        "/feedback/<string:token>/submit",
+        type="http",
+        auth="public",
+        methods=["POST"],
+        website=True,
+        sitemap=False,
+    )
+    def feedback_submit(self, token, score=None, comment=None, **kw):
+        """Record the answer posted by the page (CSRF token required)."""
+        feedback, error_page = self._feedback(token)
+        if error_page:
+            return error_page
+        try:
+            score = int(score)
+        except (TypeError, ValueError):
+            score = None
+        comment = (comment or "").strip()[:2000] or None
+        try:
+            feedback._apply_answer(score, comment, "email")
+        except (UserError, ValidationError) as error:
+            return request.render(
+                "customer_value.feedback_page",
+                {
+                    "feedback": feedback,
+                    "score": None,
+                    "token": token,
+                    "error": error.args[0],
+                },
+                status=400,
+            )
+        return request.render(
+            "customer_value.feedback_page",
+            {"feedback": feedback, "score": score, "token": token, "recorded": True},
+        )

@@ -1,0 +1,607 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
+import logging
+import secrets
+from collections import defaultdict
+from datetime import timedelta
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError, ValidationError
+from odoo.tools import SQL
+
+from .customer_feedback_touchpoint import METRIC_SCALES, METRICS
+from .customer_value_input_mixin import is_record_id
+from .formatting import format_date
+from .mail_batch import send_mail_batch_safely
+
+_logger = logging.getLogger(__name__)
+
+STATES = [
+    ("scheduled", "Scheduled"),
+    ("sent", "Sent"),
+    ("answered", "Answered"),
+    ("expired", "Expired"),
+    ("throttled", "Not sent: asked recently"),
+    ("opted_out", "Not sent: opted out"),
+    ("no_email", "Not sent: no e-mail address"),
+]
+CATEGORIES = [
+    ("promoter", "Promoter"),
+    ("passive", "Passive"),
+    ("detractor", "Detractor"),
+    ("satisfied", "Satisfied"),
+    ("neutral", "Neutral"),
+    ("unsatisfied", "Unsatisfied"),
+    ("easy", "Easy"),
+    ("hard", "Hard"),
+]
+# the categories that call for a follow-up
+UNHAPPY = {"detractor", "unsatisfied", "hard"}
+OPEN_STATES = ("scheduled", "sent", "answered")
+
+
+def score_category(metric, score):
+    """NPS: promoter 9-10, passive 7-8, detractor 0-6; CSAT: satisfied 4-5,
+    neutral 3, unsatisfied 1-2; CES: easy 5-7, neutral 4, hard 1-3."""
+    if metric == "nps":
+        return "promoter" if score >= 9 else "passive" if score >= 7 else "detractor"
+    if metric == "csat":
+        return "satisfied" if score >= 4 else "neutral" if score == 3 else "unsatisfied"
+    return "easy" if score >= 5 else "neutral" if score == 4 else "hard"
+
+
+class CustomerFeedback(models.Model):
+    """One request for feedback to one contact, about one touchpoint (and the
+    document it is about), and its answer."""
+
+    _name = "customer.feedback"
+    _inherit = ["mail.thread", "mail.activity.mixin", "customer.value.input.mixin"]
+    _description = "Customer Feedback"
+    _order = "date_scheduled desc, id desc"
+    _rec_names_search = ["partner_id", "touchpoint_id"]
+
+    partner_id = fields.Many2one(
+        "res.partner",
+        string="Contact",
+        required=True,
+        ondelete="restrict",
+        index=True,
+        tracking=True,
+    )
+    commercial_partner_id = fields.Many2one(
+        related="partner_id.commercial_partner_id",
+        string="Customer",
+        store=True,
+        index=True,
+    )
+    touchpoint_id = fields.Many2one(
+        "customer.feedback.touchpoint",
+        required=True,
+        ondelete="restrict",
+        index=True,
+        check_company=True,
+    )
+    metric = fields.Selection(related="touchpoint_id.metric", store=True)
+    company_id = fields.Many2one(
+        "res.company", required=True, index=True, default=lambda self: self.env.company
+    )
+    user_id = fields.Many2one(
+        "res.users",
+        string="Account Owner",
+        compute="_compute_user_id",
+        store=True,
+        readonly=False,
+        precompute=True,
+        index=True,
+        help="The customer's salesperson: follows up the unhappy answers.",
+    )
+    res_model = fields.Char(string="Document Model", index=True)
+    res_id = fields.Many2oneReference(string="Document", model_field="res_model")
+    document_name = fields.Char(compute="_compute_document_name")
+    access_token = fields.Char(
+        required=True,
+        readonly=True,
+        copy=False,
+        default=lambda self: secrets.token_urlsafe(32),
+        help="Unguessable key of the answer links.",
+    )
+    state = fields.Selection(
+        STATES, required=True, default="scheduled", tracking=True, index=True
+    )
+    date_scheduled = fields.Datetime(
+        string="Send On", default=fields.Datetime.now, index=True
+    )
+    date_requested = fields.Datetime(string="Requested On", readonly=True)
+    date_answered = fields.Datetime(string="Answered On", readonly=True)
+    date_expiry = fields.Date(string="Expires On", readonly=True)
+    score = fields.Integer(readonly=True, aggregator="avg", tracking=True)
+    comment = fields.Text(readonly=True)
+    category = fields.Selection(
+        CATEGORIES, compute="_compute_category", store=True, index=True
+    )
+    source = fields.Selection(
+        [
+            ("email", "E-mail"),
+            ("portal", "Portal"),
+            ("survey", "Survey"),
+            ("staff", "Staff"),
+            ("api", "API"),
+        ],
+        readonly=True,
+    )
+    # Closing the loop
+    followup_user_id = fields.Many2one(
+        "res.users", string="Follow-up By", tracking=True
+    )
+    followup_state = fields.Selection(
+        [("open", "Open"), ("resolved", "Resolved")],
+        string="Follow-up",
+        readonly=True,
+        tracking=True,
+        index=True,
+    )
+    followup_deadline = fields.Datetime(string="Follow-up Due", readonly=True)
+    followup_outcome = fields.Selection(
+        [
+            ("solved", "Problem solved"),
+            ("explained", "Explained, nothing to change"),
+            ("compensated", "Compensated"),
+            ("improvement", "Improvement planned"),
+            ("not_reached", "Customer not reached"),
+        ],
+        readonly=True,
+        tracking=True,
+    )
+    followup_note = fields.Text(readonly=True)
+    followup_date_done = fields.Datetime(string="Follow-up Done On", readonly=True)
+
+    _sql_constraints = [
+        ("access_token_uniq", "unique(access_token)", "Feedback tokens are unique."),
+    ]
+
+    @api.depends("partner_id")
+    def _compute_user_id(self):
+        for feedback in self:
+            feedback.user_id = feedback.partner_id.commercial_partner_id.user_id
+
+    @api.depends("res_model", "res_id")
+    def _compute_document_name(self):
+        for feedback in self:
+            name = False
+            if feedback.res_model in self.env and feedback.res_id:
+                # sudo: the name of the document the customer answers about
+                document = self.env[feedback.res_model].sudo().browse(feedback.res_id)
+                name = document.exists().display_name or False
+            feedback.document_name = name
+
+    @api.depends("state", "score", "metric")
+    def _compute_category(self):
+        for feedback in self:
+            feedback.category = (
+                score_category(feedback.metric, feedback.score)
+                if feedback.state == "answered" and feedback.metric
+                else False
+            )
+
+    @api.depends("touchpoint_id", "partner_id")
+    def _compute_display_name(self):
+        for feedback in self:
+            touchpoint, partner = feedback.touchpoint_id, feedback.partner_id
+            feedback.display_name = f"{touchpoint.name or ''} - {partner.name or ''}"
+
+    # ------------------------------------------------------------------
+    # Asking
+    # ------------------------------------------------------------------
+    @api.model
+    def request_feedback(self, touchpoint_id, partner_id, res_model=None, res_id=None):
+        """Ask ``partner_id`` for feedback at ``touchpoint_id`` (about the
+        document ``res_model``/``res_id``). Returns the new feedback's id; its
+        state says whether it will be sent or why not (throttled, opted out,
+        no e-mail)."""
+        self.check_access("create")
+        touchpoint = self._cv_browse(
+            "customer.feedback.touchpoint", touchpoint_id, self.env._("Touchpoint")
+        )
+        partner = self._cv_browse("res.partner", partner_id, self.env._("Contact"))
+        if not touchpoint or not partner:
+            raise ValidationError(self.env._("Give the touchpoint and the contact."))
+        if not touchpoint.active:
+            raise ValidationError(
+                self.env._(
+                    "Touchpoint %(name)s is archived: it asks nothing any more.",
+                    name=touchpoint.display_name,
+                )
+            )
+        company = self.env.company
+        if touchpoint.company_id and touchpoint.company_id != company:
+            raise ValidationError(
+                self.env._(
+                    "Touchpoint %(touchpoint)s belongs to %(company)s.",
+                    touchpoint=touchpoint.display_name,
+                    company=touchpoint.company_id.name,
+                )
+            )
+        if partner.company_id and partner.company_id != company:
+            raise ValidationError(
+                self.env._(
+                    "%(partner)s is a contact of %(company)s, not of %(current)s.",
+                    partner=partner.display_name,
+                    company=partner.company_id.name,
+                    current=company.name,
+                )
+            )
+        if bool(res_model) != bool(res_id):
+            raise ValidationError(
+                self.env._("Give both the document's model and its id, or neither.")
+            )
+        if res_model:
+            if res_model not in self.env or not is_record_id(res_id):
+                raise ValidationError(
+                    self.env._(
+                        "Unknown document %(model)r, %(id)r.",
+                        model=res_model,
+                        id=res_id,
+                    )
+                )
+            # the caller must be able to read the document it asks about
+            document = self.env[res_model].browse(res_id)
+            if not document.exists():
+                raise ValidationError(
+                    self.env._(
+                        "Unknown document %(model)r, %(id)r.",
+                        model=res_model,
+                        id=res_id,
+                    )
+                )
+            document.check_access("read")
+        feedback = self.create(
+            {
+                "touchpoint_id": touchpoint.id,
+                "partner_id": partner.id,
+                "company_id": company.id,
+                "res_model": res_model or False,
+                "res_id": res_id or False,
+                "date_scheduled": fields.Datetime.now()
+                + timedelta(days=touchpoint.delay_days),
+            }
+        )
+        feedback._check_sendable()
+        return feedback.id
+
+    def _check_sendable(self):
+        """Record why a scheduled request will not be sent: no e-mail, opted
+        out (mail.blacklist), or the contact was asked within the company's
+        throttle period (across all touchpoints). Not retried."""
+        blacklisted = set(
+            self.env["mail.blacklist"]
+            .sudo()
+            .search([("email", "in", self.partner_id.mapped("email_normalized"))])
+            .mapped("email")
+        )
+        for feedback in self.filtered(lambda f: f.state == "scheduled"):
+            email = feedback.partner_id.email_normalized
+            if not email:
+                state = "no_email"
+            elif email in blacklisted:
+                state = "opted_out"
+            elif feedback._recently_asked():
+                state = "throttled"
+            else:
+                continue
+            feedback.sudo().state = state
+
+    def _recently_asked(self):
+        self.ensure_one()
+        days = self.company_id.feedback_throttle_days
+        if days <= 0:
+            return False
+        since = self.date_scheduled - timedelta(days=days)
+        # sudo: throttling counts every request to the contact, whoever made it
+        return bool(
+            self.sudo().search_count(
+                [
+                    ("id", "!=", self.id),
+                    ("partner_id", "=", self.partner_id.id),
+                    ("state", "in", OPEN_STATES),
+                    ("date_scheduled", ">", since),
+                ],
+                limit=1,
+            )
+        )
+
+    # ------------------------------------------------------------------
+    # Sending
+    # ------------------------------------------------------------------
+    def _due_requests_query(self, now, limit, lock=True):
+        return SQL(
+            """
+            SELECT id FROM customer_feedback
+             WHERE state = 'scheduled' AND date_scheduled <= %(now)s
+             ORDER BY date_scheduled, id
+             %(limit)s %(lock)s
+            """,
+            now=now,
+            limit=SQL("LIMIT %s", limit) if limit else SQL(""),
+            lock=SQL("FOR NO KEY UPDATE SKIP LOCKED") if lock else SQL(""),
+        )
+
+    def _cron_send_requests(self, batch_size=500):
+        """Send one batch of due requests; the cron commits and calls again
+        while some remain (``ir.cron._notify_progress``).
+
+        Each request is sent at most once: it is claimed (scheduled -> sent)
+        in the same transaction that queues its e-mail, so an interrupted
+        batch leaves nothing behind and is sent by the next run, and a
+        concurrent run skips the requests this one locked (the same mechanism
+        as the voucher reminders, and the same batch sending)."""
+        now = fields.Datetime.now()
+        self.env.flush_all()
+        self.env.cr.execute(self._due_requests_query(now, batch_size))
+        ids = [row[0] for row in self.env.cr.fetchall()]
+        sent = self.browse(ids)._send_requests() if ids else self.browse()
+        remaining = 0
+        if len(ids) == batch_size:
+            self.env.cr.execute(
+                SQL(
+                    "SELECT count(*) FROM (%s) due",
+                    self._due_requests_query(now, None, False),
+                )
+            )
+            remaining = self.env.cr.fetchone()[0]
+        self.env["ir.cron"]._notify_progress(done=len(ids), remaining=remaining)
+        return sent
+
+    def _send_requests(self):
+        """Claim and queue the e-mails of these scheduled requests."""
+        # the contact may have opted out or lost their e-mail since
+        self._check_sendable_now()
+        today = fields.Date.context_today(self)
+        cr = self.env.cr
+        cr.execute(
+            SQL(
+                """
+                UPDATE customer_feedback f
+                   SET state = 'sent', date_requested = %(now)s,
+                       date_expiry = %(today)s::date + c.feedback_expiry_days
+                  FROM res_company c
+                 WHERE c.id = f.company_id AND f.id IN %(ids)s
+                   AND f.state = 'scheduled'
+             RETURNING f.id
+                """,
+                now=fields.Datetime.now(),
+                today=today,
+                ids=tuple(self.ids),
+            )
+        )
+        claimed = self.browse([row[0] for row in cr.fetchall()])
+        self.invalidate_recordset(["state", "date_requested", "date_expiry"])
+        failed = {}
+        by_template = defaultdict(list)
+        for feedback in claimed:
+            by_template[feedback._request_template()].append(feedback.id)
+        for template, feedback_ids in by_template.items():
+            send_mail_batch_safely(template, feedback_ids, failed)
+        if failed:
+            # not sent: tried again tomorrow, and said on the request
+            failed_requests = self.browse(list(failed))
+            failed_requests.sudo().write(
+                {
+                    "state": "scheduled",
+                    "date_requested": False,
+                    "date_expiry": False,
+                    "date_scheduled": fields.Datetime.now() + timedelta(days=1),
+                }
+            )
+            failed_requests._message_log_batch(
+                {
+                    fid: self.env._(
+                        "Request not sent: %(error)s",
+                        error=error.args[0] if error.args else repr(error),
+                    )
+                    for fid, error in failed.items()
+                }
+            )
+            claimed -= failed_requests
+        return claimed
+
+    def _check_sendable_now(self):
+        blacklisted = set(
+            self.env["mail.blacklist"]
+            .sudo()
+            .search([("email", "in", self.partner_id.mapped("email_normalized"))])
+            .mapped("email")
+        )
+        for feedback in self:
+            email = feedback.partner_id.email_normalized
+            state = (
+                "no_email"
+                if not email
+                else "opted_out"
+                if email in blacklisted
+                else False
+            )
+            if state:
+                feedback.sudo().state = state
+        self.flush_recordset(["state"])
+
+    def _request_template(self):
+        self.ensure_one()
+        return self.touchpoint_id.mail_template_id or self.env.ref(
+            "customer_value.mail_template_feedback_request"
+        )
+
+    def _answer_url(self, score):
+        self.ensure_one()
+        return f"{self.get_base_url()}/feedback/{self.access_token}/{score}"
+
+    def _scale_scores(self):
+        self.ensure_one()
+        low, high = METRIC_SCALES[self.metric]
+        return list(range(low, high + 1))
+
+    def _text_direction(self):
+        """Right-to-left for the contact's language (Persian)."""
+        self.ensure_one()
+        lang = self.env["res.lang"]._lang_get(self.partner_id.lang or "en_US")
+        return lang.direction if lang else "ltr"
+
+    def _is_expired(self):
+        self.ensure_one()
+        return self.state == "expired" or bool(
+            self.date_expiry and self.date_expiry < fields.Date.context_today(self)
+        )
+
+    def _cron_expire(self, batch_size=1000):
+        """Expire the requests past their expiry date, by batches."""
+        expired = self.search(
+            [
+                ("state", "=", "sent"),
+                ("date_expiry", "<", fields.Date.context_today(self)),
+            ],
+            limit=batch_size,
+        )
+        expired.write({"state": "expired"})
+        remaining = (
+            self.search_count(
+                [
+                    ("state", "=", "sent"),
+                    ("date_expiry", "<", fields.Date.context_today(self)),
+                ]
+            )
+            if len(expired) == batch_size
+            else 0
+        )
+        self.env["ir.cron"]._notify_progress(done=len(expired), remaining=remaining)
+
+    # ------------------------------------------------------------------
+    # Answering
+    # ------------------------------------------------------------------
+    def record_answer(self, score, comment=None, source="api"):
+        """Record the customer's answer (the last one wins). Staff record what
+        a customer said in a call or meeting with ``source="staff"``."""
+        self.ensure_one()
+        self.check_access("write")
+        if source not in dict(self._fields["source"].selection):
+            raise ValidationError(self.env._("Unknown source %(value)r.", value=source))
+        self._apply_answer(score, comment, source)
+        return True
+
+    def _apply_answer(self, score, comment, source):
+        low, high = METRIC_SCALES[self.metric]
+        if (
+            isinstance(score, bool)
+            or not isinstance(score, int)
+            or not low <= score <= high
+        ):
+            raise ValidationError(
+                self.env._(
+                    "The score of a %(metric)s answer is a whole number from %(low)s "
+                    "to %(high)s, not %(score)r.",
+                    metric=dict(METRICS)[self.metric],
+                    low=low,
+                    high=high,
+                    score=score,
+                )
+            )
+        if comment is not None and not isinstance(comment, str):
+            raise ValidationError(self.env._("The comment must be text."))
+        if self._is_expired():
+            raise UserError(
+                self.env._(
+                    "This request for feedback expired on %(date)s: it takes no "
+                    "answer any more.",
+                    date=format_date(self.env, self.date_expiry),
+                )
+            )
+        # sudo: the answer fields are written by this method only
+        self.sudo().write(
+            {
+                "score": score,
+                "comment": comment if comment is not None else self.comment,
+                "state": "answered",
+                "source": source,
+                "date_answered": fields.Datetime.now(),
+            }
+        )
+        # an answer from the customer is posted in their name
+        author = self.partner_id if source in ("email", "portal", "survey") else None
+        self.message_post(
+            author_id=author.id if author else None,
+            body=self.env._(
+                "Answer: %(score)s (%(category)s)%(comment)s",
+                score=score,
+                category=dict(CATEGORIES)[self.category],
+                comment=f" - {comment}" if comment else "",
+            ),
+        )
+        if self.category in UNHAPPY and self.followup_state != "open":
+            self._open_followup()
+
+    # ------------------------------------------------------------------
+    # Closing the loop
+    # ------------------------------------------------------------------
+    def _open_followup(self):
+        self.ensure_one()
+        user = (
+            self.user_id
+            or self.touchpoint_id.followup_user_id
+            or self.company_id.feedback_followup_user_id
+            or self.env.user
+        )
+        deadline = fields.Datetime.now() + timedelta(
+            hours=self.touchpoint_id.followup_hours
+        )
+        self.sudo().write(
+            {
+                "followup_state": "open",
+                "followup_user_id": user.id,
+                "followup_deadline": deadline,
+                "followup_outcome": False,
+                "followup_date_done": False,
+            }
+        )
+        self.sudo().activity_schedule(
+            "customer_value.mail_activity_feedback_followup",
+            date_deadline=fields.Date.to_date(deadline),
+            summary=self.env._(
+                "%(category)s: %(partner)s scored %(score)s",
+                category=dict(CATEGORIES).get(self.category, self.env._("Feedback")),
+                partner=self.partner_id.display_name,
+                score=self.score,
+            ),
+            user_id=user.id,
+        )
+
+    def action_resolve_followup(self, outcome, note=None):
+        """Close the follow-up of an unhappy answer: what was done is required."""
+        self.check_access("write")
+        outcomes = dict(
+            self._fields["followup_outcome"]._description_selection(self.env)
+        )
+        if outcome not in outcomes:
+            raise ValidationError(
+                self.env._(
+                    "Say what the follow-up achieved: one of %(outcomes)s.",
+                    outcomes=", ".join(outcomes),
+                )
+            )
+        for feedback in self:
+            if feedback.followup_state != "open":
+                raise UserError(
+                    self.env._(
+                        "%(feedback)s has no open follow-up.",
+                        feedback=feedback.display_name,
+                    )
+                )
+        self.sudo().write(
+            {
+                "followup_state": "resolved",
+                "followup_outcome": outcome,
+                "followup_note": note or False,
+                "followup_date_done": fields.Datetime.now(),
+            }
+        )
+        self.activity_feedback(
+            ["customer_value.mail_activity_feedback_followup"],
+            feedback=self.env._("Resolved: %(outcome)s", outcome=outcomes[outcome]),
+        )
+        return True

@@ -1,0 +1,137 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
+from odoo.tools.translate import LazyTranslate
+
+_lt = LazyTranslate(__name__)
+
+# metric: (lowest score, highest score)
+METRIC_SCALES = {"nps": (0, 10), "csat": (1, 5), "ces": (1, 7)}
+METRICS = [
+    ("nps", "NPS (0-10)"),
+    ("csat", "CSAT (1-5)"),
+    ("ces", "CES (1-7)"),
+]
+TRIGGERS = [
+    ("manual", "Manual"),
+    ("sale_confirmed", "Sale order confirmed"),
+    ("migration_done", "Crossgrade migration done"),
+    ("voucher_redeemed", "Voucher redeemed"),
+    ("subscription_started", "Subscription started"),
+    ("subscription_upgraded", "Subscription upgraded"),
+    ("subscription_downgraded", "Subscription downgraded"),
+    ("subscription_closed", "Subscription closed"),
+    ("periodic", "Every N days, active customers"),
+]
+DEFAULT_QUESTIONS = {
+    "nps": _lt("How likely are you to recommend us to a friend or colleague?"),
+    "csat": _lt("How satisfied are you with our service?"),
+    "ces": _lt(
+        "How much do you agree: the company made it easy for me to handle my issue."
+    ),
+}
+
+
+class CustomerFeedbackTouchpoint(models.Model):
+    """A moment where the company asks its customers how it went: which
+    metric, which question, when (trigger and delay), and who follows up an
+    unhappy answer."""
+
+    _name = "customer.feedback.touchpoint"
+    _inherit = ["customer.value.input.mixin"]
+    _description = "Feedback Touchpoint"
+    _order = "sequence, id"
+
+    name = fields.Char(required=True, translate=True)
+    sequence = fields.Integer(default=10)
+    active = fields.Boolean(default=True)
+    company_id = fields.Many2one(
+        "res.company", index=True, help="Empty: the touchpoint serves all companies."
+    )
+    metric = fields.Selection(METRICS, required=True, default="nps")
+    question = fields.Char(
+        required=True,
+        translate=True,
+        compute="_compute_question",
+        store=True,
+        readonly=False,
+        precompute=True,
+        help="Asked in the e-mail and on the answer page.",
+    )
+    trigger = fields.Selection(TRIGGERS, required=True, default="manual")
+    period_days = fields.Integer(
+        string="Every (days)",
+        default=90,
+        help="For the periodic trigger: how often each active customer is asked.",
+    )
+    delay_days = fields.Integer(
+        string="Delay (days)",
+        help="Days between the trigger and the request (0: the next run of the "
+        "sending job).",
+    )
+    mail_template_id = fields.Many2one(
+        "mail.template",
+        string="E-mail Template",
+        domain=[("model", "=", "customer.feedback")],
+        help="Empty: the addon's default feedback request e-mail.",
+    )
+    followup_user_id = fields.Many2one(
+        "res.users",
+        string="Follow-up Responsible",
+        help="Follows up the unhappy answers of customers without a salesperson.",
+    )
+    followup_hours = fields.Integer(
+        string="Follow-up Within (hours)",
+        default=48,
+        help="An unhappy answer gets a follow-up activity due within this time.",
+    )
+    feedback_count = fields.Integer(compute="_compute_feedback_count")
+
+    @api.depends("metric")
+    def _compute_question(self):
+        # a default question follows the metric; a question of one's own stays
+        defaults = {str(question) for question in DEFAULT_QUESTIONS.values()}
+        for touchpoint in self:
+            if not touchpoint.question or touchpoint.question in defaults:
+                touchpoint.question = str(DEFAULT_QUESTIONS[touchpoint.metric])
+
+    def _compute_feedback_count(self):
+        counts = dict(
+            self.env["customer.feedback"]._read_group(
+                [("touchpoint_id", "in", self.ids)], ["touchpoint_id"], ["__count"]
+            )
+        )
+        for touchpoint in self:
+            touchpoint.feedback_count = counts.get(touchpoint, 0)
+
+    @api.constrains("delay_days", "period_days", "followup_hours", "trigger")
+    def _check_numbers(self):
+        for touchpoint in self:
+            if touchpoint.delay_days < 0 or touchpoint.followup_hours < 0:
+                raise ValidationError(
+                    self.env._(
+                        "Touchpoint %(name)s: the delay and the follow-up time "
+                        "cannot be negative.",
+                        name=touchpoint.display_name,
+                    )
+                )
+            if touchpoint.trigger == "periodic" and touchpoint.period_days <= 0:
+                raise ValidationError(
+                    self.env._(
+                        "Touchpoint %(name)s: a periodic touchpoint asks every "
+                        "N days; N must be positive.",
+                        name=touchpoint.display_name,
+                    )
+                )
+
+    def _scale(self):
+        self.ensure_one()
+        return METRIC_SCALES[self.metric]
+
+    def action_view_feedback(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "customer_value.customer_feedback_action"
+        )
+        action["domain"] = [("touchpoint_id", "=", self.id)]
+        return action

@@ -1,0 +1,262 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
+from datetime import timedelta
+
+from freezegun import freeze_time
+
+from odoo import Command, fields
+from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.tests import TransactionCase, new_test_user, tagged
+
+from ..models.customer_feedback import score_category
+
+
+@tagged("post_install", "-at_install")
+class TestFeedback(TransactionCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.env = cls.env(context=dict(cls.env.context, tracking_disable=True))
+        cls.company = cls.env.company
+        cls.salesman = new_test_user(
+            cls.env, login="fb_salesman", groups="sales_team.group_sale_salesman"
+        )
+        cls.other_salesman = new_test_user(
+            cls.env, login="fb_other", groups="sales_team.group_sale_salesman"
+        )
+        cls.manager = new_test_user(
+            cls.env, login="fb_manager", groups="sales_team.group_sale_manager"
+        )
+        Partner = cls.env["res.partner"]
+        cls.customer = Partner.create(
+            {"name": "Feedback Co", "is_company": True, "user_id": cls.salesman.id}
+        )
+        cls.contact = Partner.create(
+            {
+                "name": "Fay Back",
+                "parent_id": cls.customer.id,
+                "email": "fay@fb.example",
+            }
+        )
+        cls.other_contact = Partner.create(
+            {
+                "name": "Otto",
+                "email": "otto@other.example",
+                "user_id": cls.other_salesman.id,
+            }
+        )
+        Touchpoint = cls.env["customer.feedback.touchpoint"]
+        cls.nps = Touchpoint.create(
+            {"name": "Quarterly NPS", "metric": "nps", "trigger": "manual"}
+        )
+        cls.csat = Touchpoint.create(
+            {"name": "Onboarding", "metric": "csat", "delay_days": 3}
+        )
+        cls.ces = Touchpoint.create({"name": "Support", "metric": "ces"})
+        cls.Feedback = cls.env["customer.feedback"]
+
+    def _request(self, touchpoint=None, partner=None, user=None, **kwargs):
+        Feedback = self.Feedback.with_user(user or self.salesman)
+        feedback_id = Feedback.request_feedback(
+            (touchpoint or self.nps).id, (partner or self.contact).id, **kwargs
+        )
+        return self.Feedback.browse(feedback_id)
+
+    def test_categories(self):
+        table = {
+            "nps": {
+                0: "detractor",
+                6: "detractor",
+                7: "passive",
+                8: "passive",
+                9: "promoter",
+                10: "promoter",
+            },
+            "csat": {
+                1: "unsatisfied",
+                2: "unsatisfied",
+                3: "neutral",
+                4: "satisfied",
+                5: "satisfied",
+            },
+            "ces": {1: "hard", 3: "hard", 4: "neutral", 5: "easy", 7: "easy"},
+        }
+        for metric, scores in table.items():
+            for score, category in scores.items():
+                self.assertEqual(
+                    score_category(metric, score), category, (metric, score)
+                )
+
+    def test_default_question_follows_the_metric(self):
+        touchpoint = self.env["customer.feedback.touchpoint"].create(
+            {"name": "After training", "metric": "nps"}
+        )
+        self.assertIn("recommend", touchpoint.question)
+        touchpoint.metric = "csat"
+        self.assertIn("satisfied", touchpoint.question)
+        touchpoint.question = "Was the trainer clear?"
+        touchpoint.metric = "ces"
+        self.assertEqual(touchpoint.question, "Was the trainer clear?")
+
+    @freeze_time("2026-05-04 10:00:00")
+    def test_request_is_scheduled_after_the_delay(self):
+        order = self.env["sale.order"].create(
+            {"partner_id": self.contact.id, "user_id": self.salesman.id}
+        )
+        feedback = self._request(self.csat, res_model="sale.order", res_id=order.id)
+        self.assertEqual(feedback.state, "scheduled")
+        self.assertEqual(feedback.commercial_partner_id, self.customer)
+        self.assertEqual(feedback.user_id, self.salesman)
+        self.assertEqual(feedback.metric, "csat")
+        self.assertEqual(
+            feedback.date_scheduled, fields.Datetime.now() + timedelta(days=3)
+        )
+        self.assertEqual(feedback.document_name, order.display_name)
+        self.assertGreaterEqual(len(feedback.access_token), 40)
+        self.assertNotEqual(
+            feedback.access_token, self._request(partner=self.customer).access_token
+        )
+
+    def test_throttle_opt_out_and_no_email(self):
+        first = self._request()
+        self.assertEqual(first.state, "scheduled")
+        # a second request to the same contact within 30 days, any touchpoint
+        self.assertEqual(self._request(self.csat).state, "throttled")
+        with freeze_time(fields.Datetime.now() + timedelta(days=31)):
+            self.assertEqual(self._request(self.ces).state, "scheduled")
+        self.company.feedback_throttle_days = 0
+        self.assertEqual(self._request(self.csat).state, "scheduled")
+        self.env["mail.blacklist"].sudo()._add("fay@fb.example")
+        self.assertEqual(self._request().state, "opted_out")
+        nobody = self.env["res.partner"].create(
+            {"name": "No Mail", "parent_id": self.customer.id}
+        )
+        self.assertEqual(self._request(partner=nobody).state, "no_email")
+
+    def test_bad_input(self):
+        Feedback = self.Feedback.with_user(self.salesman)
+        with self.assertRaisesRegex(
+            ValidationError, "Touchpoint: no record with id 999999"
+        ):
+            Feedback.request_feedback(999999, self.contact.id)
+        with self.assertRaisesRegex(
+            ValidationError, "Contact: no record with id 999999"
+        ):
+            Feedback.request_feedback(self.nps.id, 999999)
+        with self.assertRaisesRegex(ValidationError, "Contact: expected a record id"):
+            Feedback.request_feedback(self.nps.id, "x")
+        other_company = self.env["res.company"].create({"name": "Other Co"})
+        stranger = self.env["res.partner"].create(
+            {"name": "Stranger", "email": "s@x.example", "company_id": other_company.id}
+        )
+        with self.assertRaisesRegex(ValidationError, "is a contact of Other Co"):
+            self._request(partner=stranger, user=self.manager)
+        with self.assertRaisesRegex(ValidationError, "or neither"):
+            self._request(res_model="sale.order")
+        with self.assertRaisesRegex(ValidationError, "Unknown document"):
+            self._request(res_model="no.such.model", res_id=1)
+        self.nps.active = False
+        with self.assertRaisesRegex(ValidationError, "is archived"):
+            self._request()
+        self.assertFalse(self.Feedback.search([("partner_id", "=", stranger.id)]))
+
+    def test_answer_and_score_range(self):
+        feedback = self._request()
+        as_salesman = feedback.with_user(self.salesman)
+        for score in (-1, 11, 7.5, "9", True):
+            with self.assertRaisesRegex(ValidationError, "whole number from 0 to 10"):
+                as_salesman.record_answer(score)
+        as_salesman.record_answer(9, comment="Great migration", source="staff")
+        self.assertEqual(
+            (feedback.state, feedback.score, feedback.category, feedback.source),
+            ("answered", 9, "promoter", "staff"),
+        )
+        self.assertFalse(feedback.followup_state)
+        # the last answer wins
+        as_salesman.record_answer(10)
+        self.assertEqual((feedback.score, feedback.comment), (10, "Great migration"))
+        csat = self._request(self.csat, partner=self.customer)
+        with self.assertRaisesRegex(ValidationError, "from 1 to 5"):
+            csat.with_user(self.salesman).record_answer(0)
+        with self.assertRaisesRegex(ValidationError, "Unknown source"):
+            csat.with_user(self.salesman).record_answer(4, source="fax")
+
+    def test_expired_request_takes_no_answer(self):
+        feedback = self._request()
+        feedback.sudo().write({"state": "expired", "date_expiry": "2026-01-31"})
+        with self.assertRaisesRegex(UserError, "expired on 01/31/2026"):
+            feedback.with_user(self.salesman).record_answer(5)
+
+    @freeze_time("2026-05-04 10:00:00")
+    def test_unhappy_answer_opens_one_followup(self):
+        feedback = self._request()
+        feedback.with_user(self.salesman).record_answer(3, comment="Too slow")
+        self.assertEqual(feedback.category, "detractor")
+        self.assertEqual(feedback.followup_state, "open")
+        self.assertEqual(feedback.followup_user_id, self.salesman)
+        self.assertEqual(
+            feedback.followup_deadline, fields.Datetime.now() + timedelta(hours=48)
+        )
+        activity_type = self.env.ref("customer_value.mail_activity_feedback_followup")
+        activities = feedback.activity_ids.filtered(
+            lambda a: a.activity_type_id == activity_type
+        )
+        self.assertEqual(len(activities), 1)
+        self.assertEqual(activities.user_id, self.salesman)
+        feedback.with_user(self.salesman).record_answer(2)
+        self.assertEqual(
+            len(feedback.activity_ids), 1, "one follow-up, not one per answer"
+        )
+        with self.assertRaisesRegex(ValidationError, "Say what the follow-up achieved"):
+            feedback.with_user(self.salesman).action_resolve_followup(False)
+        feedback.with_user(self.salesman).action_resolve_followup(
+            "solved", note="Called back"
+        )
+        self.assertEqual(
+            (
+                feedback.followup_state,
+                feedback.followup_outcome,
+                feedback.followup_note,
+            ),
+            ("resolved", "solved", "Called back"),
+        )
+        self.assertTrue(feedback.followup_date_done)
+        self.assertFalse(feedback.activity_ids)
+        with self.assertRaisesRegex(UserError, "no open follow-up"):
+            feedback.with_user(self.salesman).action_resolve_followup("solved")
+
+    def test_followup_of_a_customer_without_salesperson(self):
+        self.customer.user_id = False
+        self.ces.followup_user_id = self.manager
+        feedback = self._request(self.ces)
+        feedback.with_user(self.manager).record_answer(2)
+        self.assertEqual(feedback.category, "hard")
+        self.assertEqual(feedback.followup_user_id, self.manager)
+
+    def test_rights(self):
+        mine = self._request()
+        theirs = self._request(partner=self.other_contact, user=self.other_salesman)
+        Feedback = self.Feedback.with_user(self.salesman)
+        self.assertIn(mine, Feedback.search([]))
+        self.assertNotIn(theirs, Feedback.search([]))
+        with self.assertRaises(AccessError):
+            theirs.with_user(self.salesman).record_answer(5)
+        with self.assertRaises(AccessError):
+            mine.with_user(self.salesman).unlink()
+        # managers see all
+        self.assertIn(theirs, self.Feedback.with_user(self.manager).search([]))
+        # a portal user sees their company's requests, read only
+        portal = self.env["res.users"].create(
+            {
+                "name": "Fay",
+                "login": "fb_portal",
+                "partner_id": self.contact.id,
+                "groups_id": [Command.set([self.env.ref("base.group_portal").id])],
+            }
+        )
+        self.assertEqual(self.Feedback.with_user(portal).search([]), mine)
+        with self.assertRaises(AccessError):
+            mine.with_user(portal).record_answer(9)
+        with self.assertRaises(AccessError):
+            self.Feedback.with_user(portal).request_feedback(
+                self.nps.id, self.contact.id
+            )
