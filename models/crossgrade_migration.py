@@ -183,6 +183,9 @@ class CrossgradeMigration(models.Model):
                 )
             )
         self.write({"state": "done"})
+        self.env["customer.feedback.touchpoint"]._trigger_feedback(
+            "migration_done", self, lambda migration: migration.partner_id
+        )
         return True
 
     def action_cancel(self):

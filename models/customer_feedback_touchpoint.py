@@ -1,9 +1,12 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
-from odoo import api, fields, models
-from odoo.exceptions import ValidationError
+import logging
+
+from odoo import api, fields, models, tools
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools.translate import LazyTranslate
 
 _lt = LazyTranslate(__name__)
+_logger = logging.getLogger(__name__)
 
 # metric: (lowest score, highest score)
 METRIC_SCALES = {"nps": (0, 10), "csat": (1, 5), "ces": (1, 7)}
@@ -123,6 +126,67 @@ class CustomerFeedbackTouchpoint(models.Model):
                         name=touchpoint.display_name,
                     )
                 )
+
+    # ------------------------------------------------------------------
+    # Triggers
+    # ------------------------------------------------------------------
+    @api.model_create_multi
+    def create(self, vals_list):
+        self.env.registry.clear_cache()  # _triggers_in_use
+        return super().create(vals_list)
+
+    def write(self, vals):
+        if {"trigger", "active", "company_id"} & set(vals):
+            self.env.registry.clear_cache()
+        return super().write(vals)
+
+    def unlink(self):
+        self.env.registry.clear_cache()
+        return super().unlink()
+
+    @api.model
+    @tools.ormcache()
+    def _triggers_in_use(self):
+        """The triggers of the active touchpoints (cached: business flows ask
+        it at every sale, redemption and movement, and most have none)."""
+        return frozenset(self.sudo().search([("active", "=", True)]).mapped("trigger"))
+
+    @api.model
+    def _trigger_feedback(self, trigger, documents, contact_of):
+        """Ask for feedback at the active touchpoints of ``trigger`` about each
+        of ``documents`` (any model), from the contact ``contact_of(document)``
+        or, when it has no e-mail, the customer's main contact. Never blocks
+        the business flow: a request that cannot be made is logged."""
+        if trigger not in self._triggers_in_use() or not documents:
+            return self.env["customer.feedback"]
+        touchpoints = self.sudo().search([("trigger", "=", trigger)])
+        Feedback = self.env["customer.feedback"].sudo()
+        requests = Feedback
+        for document in documents:
+            company = (
+                document.company_id if "company_id" in document else self.env.company
+            )
+            contact = contact_of(document)._main_feedback_contact()
+            for touchpoint in touchpoints:
+                if touchpoint.company_id and touchpoint.company_id != company:
+                    continue
+                if not contact:
+                    continue
+                try:
+                    with self.env.cr.savepoint():
+                        requests |= Feedback.browse(
+                            Feedback.with_company(company).request_feedback(
+                                touchpoint.id, contact.id, document._name, document.id
+                            )
+                        )
+                except (AccessError, UserError, ValidationError) as error:
+                    _logger.warning(
+                        "Feedback at %s for %s not requested: %s",
+                        touchpoint.display_name,
+                        document.display_name,
+                        error,
+                    )
+        return requests
 
     def _scale(self):
         self.ensure_one()

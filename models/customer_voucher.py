@@ -446,6 +446,11 @@ class CustomerVoucher(models.Model):
                     "redeem_user_id": self.env.uid,
                 }
             )
+        self.env["customer.feedback.touchpoint"]._trigger_feedback(
+            "voucher_redeemed",
+            self,
+            lambda voucher: voucher.beneficiary_id or voucher.partner_id,
+        )
         return True
 
     def action_cancel(self):

@@ -200,3 +200,15 @@ class ResPartner(models.Model):
             "search_default_available": 1,
         }
         return action
+
+    def _main_feedback_contact(self):
+        """Whom to ask for feedback: this contact if it has an e-mail, else the
+        customer's main contact (the company, else its first contact with an
+        e-mail)."""
+        partner = self[:1]
+        if not partner or partner.email:
+            return partner
+        customer = partner.commercial_partner_id
+        if customer.email:
+            return customer
+        return customer.child_ids.filtered("email")[:1] or partner

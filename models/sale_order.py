@@ -313,6 +313,12 @@ class SaleOrder(models.Model):
                 origins._mark_migrated(order)
                 order._crossgrade_create_migrations(origins)
         self.order_line._issue_vouchers()
+        # a renewal order of subscription_oca is not a new sale to ask about
+        self.env["customer.feedback.touchpoint"]._trigger_feedback(
+            "sale_confirmed",
+            self.filtered(lambda order: not order.order_subscription_id),
+            lambda order: order.partner_id,
+        )
         return res
 
     def group_subscription_lines(self):

@@ -354,4 +354,19 @@ class SaleSubscription(models.Model):
         )
         if cleared:
             cleared.write({"change_reason_id": False, "change_note": False})
+        self._cv_trigger_feedback(movements)
         return movements
+
+    @api.model
+    def _cv_trigger_feedback(self, movements):
+        Touchpoint = self.env["customer.feedback.touchpoint"]
+        for trigger, types in (
+            ("subscription_started", ("new", "reactivation")),
+            ("subscription_upgraded", ("upgrade",)),
+            ("subscription_downgraded", ("downgrade",)),
+            ("subscription_closed", ("churn",)),
+        ):
+            changed = movements.filtered(lambda m, types=types: m.change_type in types)
+            Touchpoint._trigger_feedback(
+                trigger, changed.subscription_id, lambda sub: sub.partner_id
+            )

@@ -8,6 +8,7 @@ from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import TransactionCase, new_test_user, tagged
 
 from ..models.customer_feedback import score_category
+from .subscription_common import SubscriptionCommon
 
 
 @tagged("post_install", "-at_install")
@@ -260,3 +261,60 @@ class TestFeedback(TransactionCase):
             self.Feedback.with_user(portal).request_feedback(
                 self.nps.id, self.contact.id
             )
+
+
+@tagged("post_install", "-at_install")
+class TestFeedbackTriggers(SubscriptionCommon):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.customer.email = "subscriber@inc.example"
+        Touchpoint = cls.env["customer.feedback.touchpoint"]
+        cls.touchpoints = {
+            trigger: Touchpoint.create(
+                {"name": trigger, "metric": "csat", "trigger": trigger}
+            )
+            for trigger in (
+                "sale_confirmed",
+                "subscription_started",
+                "subscription_upgraded",
+                "subscription_closed",
+            )
+        }
+        cls.company.feedback_throttle_days = 0
+
+    def _requests(self, trigger):
+        return self.env["customer.feedback"].search(
+            [("touchpoint_id", "=", self.touchpoints[trigger].id)]
+        )
+
+    def test_sale_confirmed(self):
+        order = self.env["sale.order"].create(
+            {
+                "partner_id": self.customer.id,
+                "user_id": self.salesman.id,
+                "order_line": [Command.create({"product_id": self.support.id})],
+            }
+        )
+        order.with_user(self.salesman).action_confirm()
+        request = self._requests("sale_confirmed")
+        self.assertEqual(len(request), 1)
+        self.assertEqual((request.res_model, request.res_id), ("sale.order", order.id))
+        self.assertEqual(request.partner_id, self.customer)
+        self.assertEqual(request.state, "scheduled")
+
+    def test_subscription_started_upgraded_closed(self):
+        sub = self._subscription([(self.basic, 1)])
+        self.assertEqual(self._requests("subscription_started").res_id, sub.id)
+        sub.change_plan(self.pro.id)
+        self.assertEqual(self._requests("subscription_upgraded").res_id, sub.id)
+        self.assertFalse(self._requests("subscription_closed"))
+        sub.with_context(subscription_change_reason_id=self.reason.id).write(
+            {"close_reason_id": self.close_reason.id, "stage_id": self.stage_closed.id}
+        )
+        self.assertEqual(self._requests("subscription_closed").res_id, sub.id)
+
+    def test_archived_touchpoint_asks_nothing(self):
+        self.touchpoints["subscription_started"].active = False
+        self._subscription([(self.basic, 1)])
+        self.assertFalse(self._requests("subscription_started"))
