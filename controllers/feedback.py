@@ -13,8 +13,12 @@ import time
 from collections import defaultdict, deque
 
 from odoo import http
+from odoo.addons.portal.controllers.portal import CustomerPortal
+from odoo.addons.portal.controllers.portal import pager as portal_pager
 from odoo.exceptions import UserError, ValidationError
 from odoo.http import request
+
+FEEDBACK_PER_PAGE = 20
 
 # at most this many unknown tokens per client address and window
 UNKNOWN_TOKENS_PER_WINDOW = 20
@@ -125,3 +129,56 @@ class FeedbackController(http.Controller):
             "customer_value.feedback_page",
             {"feedback": feedback, "score": score, "token": token, "recorded": True},
         )
+
+
+class FeedbackPortal(CustomerPortal):
+    def _prepare_home_portal_values(self, counters):
+        values = super()._prepare_home_portal_values(counters)
+        if "feedback_count" in counters:
+            Feedback = request.env["customer.feedback"]
+            values["feedback_count"] = (
+                Feedback.search_count(self._prepare_feedback_domain())
+                if Feedback.has_access("read")
+                else 0
+            )
+        return values
+
+    def _prepare_feedback_domain(self):
+        partner = request.env.user.partner_id.commercial_partner_id
+        return [
+            ("commercial_partner_id", "=", partner.id),
+            ("state", "in", ("sent", "answered")),
+        ]
+
+    @http.route(
+        ["/my/feedback", "/my/feedback/page/<int:page>"],
+        type="http",
+        auth="user",
+        website=True,
+    )
+    def portal_my_feedback(self, page=1, **kw):
+        """The customer's open requests (answered from here) and past answers."""
+        Feedback = request.env["customer.feedback"]
+        domain = self._prepare_feedback_domain()
+        pager = portal_pager(
+            url="/my/feedback",
+            total=Feedback.search_count(domain),
+            page=page,
+            step=FEEDBACK_PER_PAGE,
+        )
+        requests = Feedback.search(
+            domain,
+            order="state desc, date_requested desc, id desc",
+            limit=FEEDBACK_PER_PAGE,
+            offset=pager["offset"],
+        )
+        values = self._prepare_portal_layout_values()
+        values.update(
+            {
+                "feedback_requests": requests,
+                "page_name": "feedback",
+                "pager": pager,
+                "default_url": "/my/feedback",
+            }
+        )
+        return request.render("customer_value.portal_my_feedback", values)

@@ -4,7 +4,8 @@ mail link checker reach them."""
 
 import re
 
-from odoo.tests import HttpCase, tagged
+from odoo import Command
+from odoo.tests import HttpCase, new_test_user, tagged
 
 
 @tagged("post_install", "-at_install")
@@ -105,3 +106,52 @@ class TestFeedbackHttp(HttpCase):
         response = self.url_open(f"/feedback/{self.feedback.access_token}/9")
         self.assertEqual(response.status_code, 410)
         self.assertIn("This survey is closed", response.text)
+
+    def test_portal_lists_requests_and_answers(self):
+        self.env["res.users"].create(
+            {
+                "name": "Hal",
+                "login": "fb_portal_http",
+                "password": "fb_portal_http",
+                "partner_id": self.contact.id,
+                "groups_id": [Command.set([self.env.ref("base.group_portal").id])],
+            }
+        )
+        self.authenticate("fb_portal_http", "fb_portal_http")
+        page = self.url_open("/my/feedback").text
+        self.assertIn("How likely are you to recommend", page)
+        self.assertIn(f"/feedback/{self.feedback.access_token}/10", page)
+        self.assertIn("/my/feedback", self.url_open("/my/home").text)
+        self.feedback.sudo().record_answer(8, comment="Fine", source="staff")
+        page = self.url_open("/my/feedback").text
+        self.assertIn("Fine", page)
+
+
+@tagged("post_install", "-at_install")
+class TestFeedbackFigures(HttpCase):
+    def test_customer_form_figures(self):
+        salesman = new_test_user(
+            self.env, login="fb_fig_salesman", groups="sales_team.group_sale_salesman"
+        )
+        customer = self.env["res.partner"].create(
+            {"name": "Fig Co", "is_company": True, "user_id": salesman.id}
+        )
+        contact = self.env["res.partner"].create(
+            {"name": "Fig", "parent_id": customer.id, "email": "fig@co.example"}
+        )
+        self.env.company.feedback_throttle_days = 0
+        Touchpoint = self.env["customer.feedback.touchpoint"]
+        Feedback = self.env["customer.feedback"].with_user(salesman)
+        for metric, score in (("nps", 9), ("nps", 3), ("csat", 4)):
+            touchpoint = Touchpoint.create({"name": metric, "metric": metric})
+            Feedback.browse(
+                Feedback.request_feedback(touchpoint.id, contact.id)
+            ).record_answer(score)
+        customer = customer.with_user(salesman)
+        self.assertEqual(customer.feedback_count, 3)
+        self.assertEqual(customer.feedback_followup_count, 1)
+        self.assertEqual(customer.feedback_nps_category, "detractor")
+        self.assertEqual(customer.feedback_last_scores, "NPS 3 · CSAT 4")
+        self.assertEqual(
+            contact.with_user(salesman).feedback_last_scores, "NPS 3 · CSAT 4"
+        )
