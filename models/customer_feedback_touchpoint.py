@@ -1,8 +1,10 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
 import logging
+from datetime import timedelta
 
 from odoo import api, fields, models, tools
 from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.tools import SQL
 from odoo.tools.translate import LazyTranslate
 
 _lt = LazyTranslate(__name__)
@@ -187,6 +189,68 @@ class CustomerFeedbackTouchpoint(models.Model):
                         error,
                     )
         return requests
+
+    def _cron_periodic_requests(self, batch_size=500):
+        """Ask the active customers (a running subscription, or a sale
+        confirmed within the period) at each periodic touchpoint, every N
+        days: one request per customer and period, by batches."""
+        now = fields.Datetime.now()
+        Feedback = self.env["customer.feedback"].sudo()
+        created = Feedback
+        for touchpoint in self.sudo().search([("trigger", "=", "periodic")]):
+            since = now - timedelta(days=touchpoint.period_days)
+            companies = touchpoint.company_id or self.env["res.company"].search([])
+            self.env.flush_all()
+            rows = self.env.execute_query(
+                SQL(
+                    """
+                    SELECT DISTINCT customer.id, customer.company_id_of_sale
+                      FROM (
+                        SELECT s.commercial_partner_id AS id,
+                               s.company_id AS company_id_of_sale
+                          FROM sale_subscription s
+                         WHERE s.revenue_active AND s.company_id IN %(companies)s
+                        UNION
+                        SELECT p.commercial_partner_id, o.company_id
+                          FROM sale_order o
+                          JOIN res_partner p ON p.id = o.partner_id
+                         WHERE o.state = 'sale' AND o.date_order >= %(since)s
+                           AND o.company_id IN %(companies)s
+                      ) customer
+                     WHERE NOT EXISTS (
+                        SELECT 1 FROM customer_feedback f
+                         WHERE f.commercial_partner_id = customer.id
+                           AND f.touchpoint_id = %(touchpoint)s
+                           AND f.date_scheduled >= %(since)s)
+                     ORDER BY customer.id
+                     LIMIT %(limit)s
+                    """,
+                    companies=tuple(companies.ids),
+                    since=since,
+                    touchpoint=touchpoint.id,
+                    limit=batch_size,
+                )
+            )
+            customers = self.env["res.partner"].browse([row[0] for row in rows])
+            vals_list = []
+            for (_customer_id, company_id), customer in zip(
+                rows, customers, strict=True
+            ):
+                contact = customer._main_feedback_contact()
+                if contact:
+                    vals_list.append(
+                        {
+                            "touchpoint_id": touchpoint.id,
+                            "partner_id": contact.id,
+                            "company_id": company_id,
+                            "date_scheduled": now,
+                        }
+                    )
+            batch = Feedback.create(vals_list)
+            batch._check_sendable()
+            created |= batch
+        self.env["ir.cron"]._notify_progress(done=len(created), remaining=0)
+        return created
 
     def _scale(self):
         self.ensure_one()

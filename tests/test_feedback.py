@@ -318,3 +318,32 @@ class TestFeedbackTriggers(SubscriptionCommon):
         self.touchpoints["subscription_started"].active = False
         self._subscription([(self.basic, 1)])
         self.assertFalse(self._requests("subscription_started"))
+
+    def test_periodic_touchpoint_asks_active_customers_once_a_period(self):
+        periodic = self.env["customer.feedback.touchpoint"].create(
+            {
+                "name": "Quarterly",
+                "metric": "nps",
+                "trigger": "periodic",
+                "period_days": 90,
+            }
+        )
+        sub = self._subscription([(self.basic, 1)])
+        idle = self.env["res.partner"].create(
+            {"name": "Idle Inc", "is_company": True, "email": "idle@inc.example"}
+        )
+        Touchpoint = self.env["customer.feedback.touchpoint"]
+        created = Touchpoint._cron_periodic_requests()
+        mine = created.filtered(lambda f: f.touchpoint_id == periodic)
+        self.assertIn(sub.commercial_partner_id, mine.commercial_partner_id)
+        self.assertNotIn(idle, mine.commercial_partner_id)
+        # not twice in the period
+        again = Touchpoint._cron_periodic_requests()
+        self.assertFalse(
+            again.filtered(lambda f: f.commercial_partner_id == self.customer)
+        )
+        with freeze_time(fields.Datetime.now() + timedelta(days=91)):
+            later = Touchpoint._cron_periodic_requests()
+        self.assertTrue(
+            later.filtered(lambda f: f.commercial_partner_id == self.customer)
+        )
