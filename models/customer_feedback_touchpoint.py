@@ -5,9 +5,7 @@ from datetime import timedelta
 from odoo import api, fields, models, tools
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL
-from odoo.tools.translate import LazyTranslate
 
-_lt = LazyTranslate(__name__)
 _logger = logging.getLogger(__name__)
 
 # metric: (lowest score, highest score)
@@ -28,13 +26,6 @@ TRIGGERS = [
     ("subscription_closed", "Subscription closed"),
     ("periodic", "Every N days, active customers"),
 ]
-DEFAULT_QUESTIONS = {
-    "nps": _lt("How likely are you to recommend us to a friend or colleague?"),
-    "csat": _lt("How satisfied are you with our service?"),
-    "ces": _lt(
-        "How much do you agree: the company made it easy for me to handle my issue."
-    ),
-}
 
 
 class CustomerFeedbackTouchpoint(models.Model):
@@ -95,10 +86,22 @@ class CustomerFeedbackTouchpoint(models.Model):
     @api.depends("metric")
     def _compute_question(self):
         # a default question follows the metric; a question of one's own stays
-        defaults = {str(question) for question in DEFAULT_QUESTIONS.values()}
+        defaults = self._default_questions()
         for touchpoint in self:
-            if not touchpoint.question or touchpoint.question in defaults:
-                touchpoint.question = str(DEFAULT_QUESTIONS[touchpoint.metric])
+            if not touchpoint.question or touchpoint.question in defaults.values():
+                touchpoint.question = defaults[touchpoint.metric]
+
+    def _default_questions(self):
+        return {
+            "nps": self.env._(
+                "How likely are you to recommend us to a friend or colleague?"
+            ),
+            "csat": self.env._("How satisfied are you with our service?"),
+            "ces": self.env._(
+                "How much do you agree: the company made it easy for me to handle "
+                "my issue."
+            ),
+        }
 
     def _compute_feedback_count(self):
         counts = dict(
