@@ -58,6 +58,7 @@ class CustomerFeedback(models.Model):
     _description = "Customer Feedback"
     _order = "date_scheduled desc, id desc"
     _rec_names_search = ["partner_id", "touchpoint_id"]
+    _check_company_auto = True
 
     partner_id = fields.Many2one(
         "res.partner",
@@ -66,6 +67,7 @@ class CustomerFeedback(models.Model):
         ondelete="restrict",
         index=True,
         tracking=True,
+        check_company=True,
     )
     commercial_partner_id = fields.Many2one(
         related="partner_id.commercial_partner_id",
