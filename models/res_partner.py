@@ -206,7 +206,6 @@ class ResPartner(models.Model):
     feedback_ids = fields.One2many(
         "customer.feedback",
         "commercial_partner_id",
-        string="Feedback",
         readonly=True,
         groups="sales_team.group_sale_salesman",
     )
