@@ -12,7 +12,6 @@ from . import (
     test_data_noupdate,
     test_feedback,
     test_feedback_http,
-    test_feedback_ui,
     test_feedback_xmlrpc,
     test_forms,
     test_i18n,
