@@ -18,6 +18,8 @@ from odoo.addons.portal.controllers.portal import pager as portal_pager
 from odoo.exceptions import UserError, ValidationError
 from odoo.http import request
 
+from .common import in_customer_language
+
 FEEDBACK_PER_PAGE = 20
 
 # at most this many unknown tokens per client address and window
@@ -62,10 +64,7 @@ class FeedbackController(http.Controller):
                 {"message_kind": "unknown"},
                 status=404,
             )
-        lang = feedback.partner_id.lang
-        if lang and lang in dict(request.env["res.lang"].get_installed()):
-            request.update_context(lang=lang)
-            feedback = feedback.with_context(lang=lang)
+        feedback = in_customer_language(feedback, feedback.partner_id.lang)
         if feedback._is_expired() or feedback.state not in ("sent", "answered"):
             return None, request.render(
                 "customer_value.feedback_page_message",

@@ -5,6 +5,8 @@ from odoo.addons.portal.controllers.portal import pager as portal_pager
 from odoo.exceptions import AccessError, MissingError
 from odoo.http import request
 
+from .common import in_customer_language
+
 VOUCHERS_PER_PAGE = 20
 
 
@@ -73,10 +75,9 @@ class VoucherPortal(CustomerPortal):
             return request.redirect("/my")
         if request.env.user._is_public() and not request.cookies.get("frontend_lang"):
             # no language chosen by a user: the customer's, if installed
-            lang = voucher.beneficiary_id.lang or voucher.partner_id.lang
-            if lang and lang in dict(request.env["res.lang"].get_installed()):
-                request.update_context(lang=lang)
-                voucher = voucher.with_context(lang=lang)
+            voucher = in_customer_language(
+                voucher, voucher.beneficiary_id.lang or voucher.partner_id.lang
+            )
         values = self._get_page_view_values(
             voucher,
             access_token,

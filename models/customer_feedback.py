@@ -8,6 +8,7 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL
 
+from .cron_batch import write_by_batches
 from .customer_feedback_touchpoint import METRIC_SCALES, METRICS
 from .customer_value_input_mixin import is_record_id
 from .formatting import format_date
@@ -269,46 +270,53 @@ class CustomerFeedback(models.Model):
         feedback._check_sendable()
         return feedback.id
 
-    def _check_sendable(self):
-        """Record why a scheduled request will not be sent: no e-mail, opted
-        out (mail.blacklist), or the contact was asked within the company's
-        throttle period (across all touchpoints). Not retried."""
+    def _check_sendable(self, throttle=True):
+        """Record why scheduled requests will not be sent: no e-mail, opted out
+        (mail.blacklist) or, with ``throttle``, the contact was asked within the
+        company's throttle period (across all touchpoints). Not retried."""
+        scheduled = self.filtered(lambda f: f.state == "scheduled")
         blacklisted = set(
             self.env["mail.blacklist"]
             .sudo()
-            .search([("email", "in", self.partner_id.mapped("email_normalized"))])
+            .search([("email", "in", scheduled.partner_id.mapped("email_normalized"))])
             .mapped("email")
         )
-        for feedback in self.filtered(lambda f: f.state == "scheduled"):
+        for feedback in scheduled:
             email = feedback.partner_id.email_normalized
-            if not email:
-                state = "no_email"
-            elif email in blacklisted:
-                state = "opted_out"
-            elif feedback._recently_asked():
-                state = "throttled"
-            else:
-                continue
-            feedback.sudo().state = state
+            if not email or email in blacklisted:
+                feedback.sudo().state = "opted_out" if email else "no_email"
+        if throttle:
+            scheduled.filtered(lambda f: f.state == "scheduled")._throttle()
+        self.flush_recordset(["state"])
 
-    def _recently_asked(self):
-        self.ensure_one()
-        days = self.company_id.feedback_throttle_days
-        if days <= 0:
-            return False
-        since = self.date_scheduled - timedelta(days=days)
-        # sudo: throttling counts every request to the contact, whoever made it
-        return bool(
-            self.sudo().search_count(
-                [
-                    ("id", "!=", self.id),
-                    ("partner_id", "=", self.partner_id.id),
-                    ("state", "in", OPEN_STATES),
-                    ("date_scheduled", ">", since),
-                ],
-                limit=1,
+    def _throttle(self):
+        """Mark ``throttled`` the requests whose contact has another open
+        request within the company's throttle period: one query for the batch.
+        Of several new requests to one contact, the last one is kept."""
+        if not self:
+            return
+        self.env.flush_all()
+        rows = self.env.execute_query(
+            SQL(
+                """
+                SELECT f.id
+                  FROM customer_feedback f
+                  JOIN res_company c ON c.id = f.company_id
+                 WHERE f.id IN %(ids)s AND c.feedback_throttle_days > 0
+                   AND EXISTS (
+                       SELECT 1 FROM customer_feedback o
+                        WHERE o.partner_id = f.partner_id AND o.id != f.id
+                          AND o.state IN %(open)s
+                          AND o.date_scheduled > f.date_scheduled
+                              - c.feedback_throttle_days * interval '1 day'
+                          AND (o.id NOT IN %(ids)s OR o.id > f.id))
+                """,
+                ids=tuple(self.ids),
+                open=OPEN_STATES,
             )
         )
+        # sudo: the state changes only through the addon's own steps
+        self.browse([row[0] for row in rows]).sudo().state = "throttled"
 
     # ------------------------------------------------------------------
     # Sending
@@ -355,7 +363,7 @@ class CustomerFeedback(models.Model):
     def _send_requests(self):
         """Claim and queue the e-mails of these scheduled requests."""
         # the contact may have opted out or lost their e-mail since
-        self._check_sendable_now()
+        self._check_sendable(throttle=False)
         today = fields.Date.context_today(self)
         cr = self.env.cr
         cr.execute(
@@ -405,26 +413,6 @@ class CustomerFeedback(models.Model):
             claimed -= failed_requests
         return claimed
 
-    def _check_sendable_now(self):
-        blacklisted = set(
-            self.env["mail.blacklist"]
-            .sudo()
-            .search([("email", "in", self.partner_id.mapped("email_normalized"))])
-            .mapped("email")
-        )
-        for feedback in self:
-            email = feedback.partner_id.email_normalized
-            state = (
-                "no_email"
-                if not email
-                else "opted_out"
-                if email in blacklisted
-                else False
-            )
-            if state:
-                feedback.sudo().state = state
-        self.flush_recordset(["state"])
-
     def _request_template(self):
         self.ensure_one()
         return self.touchpoint_id.mail_template_id or self.env.ref(
@@ -454,25 +442,14 @@ class CustomerFeedback(models.Model):
 
     def _cron_expire(self, batch_size=1000):
         """Expire the requests past their expiry date, by batches."""
-        expired = self.search(
-            [
-                ("state", "=", "sent"),
-                ("date_expiry", "<", fields.Date.context_today(self)),
-            ],
-            limit=batch_size,
+        today = fields.Date.context_today(self)
+        return write_by_batches(
+            self,
+            [("state", "=", "sent"), ("date_expiry", "<", today)],
+            {"state": "expired"},
+            batch_size,
+            order="date_expiry, id",
         )
-        expired.write({"state": "expired"})
-        remaining = (
-            self.search_count(
-                [
-                    ("state", "=", "sent"),
-                    ("date_expiry", "<", fields.Date.context_today(self)),
-                ]
-            )
-            if len(expired) == batch_size
-            else 0
-        )
-        self.env["ir.cron"]._notify_progress(done=len(expired), remaining=remaining)
 
     # ------------------------------------------------------------------
     # Answering

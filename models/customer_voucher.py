@@ -9,6 +9,7 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL
 
+from .cron_batch import write_by_batches
 from .customer_value_input_mixin import is_record_id
 from .formatting import format_date
 from .mail_batch import send_mail_batch_safely
@@ -582,12 +583,13 @@ class CustomerVoucher(models.Model):
     def _cron_expire(self, batch_size=1000):
         """Expire the available vouchers past their expiry date, by batches."""
         today = fields.Date.context_today(self)
-        domain = [("state", "=", "available"), ("expiry_date", "<", today)]
-        vouchers = self.search(domain, limit=batch_size, order="expiry_date, id")
-        vouchers.write({"state": "expired"})
-        remaining = self.search_count(domain) if len(vouchers) == batch_size else 0
-        self.env["ir.cron"]._notify_progress(done=len(vouchers), remaining=remaining)
-        return vouchers
+        return write_by_batches(
+            self,
+            [("state", "=", "available"), ("expiry_date", "<", today)],
+            {"state": "expired"},
+            batch_size,
+            order="expiry_date, id",
+        )
 
     def _due_reminders_query(self, today, limit, lock=True):
         """The latest due step of each available voucher not reminded of it

@@ -133,6 +133,23 @@ class TestFeedback(TransactionCase):
         )
         self.assertEqual(self._request(partner=nobody).state, "no_email")
 
+    def test_throttle_keeps_one_request_of_a_batch(self):
+        """Two requests created together for one contact (two periodic
+        touchpoints on the same day): one is sent, the other throttled."""
+        batch = self.Feedback.create(
+            [
+                {"touchpoint_id": touchpoint.id, "partner_id": self.contact.id}
+                for touchpoint in (self.nps, self.csat)
+            ]
+        )
+        batch._check_sendable()
+        self.assertEqual(batch.mapped("state"), ["throttled", "scheduled"])
+        colleague = self.env["res.partner"].create(
+            {"name": "Cole", "parent_id": self.customer.id, "email": "cole@fb.example"}
+        )
+        other = self._request(partner=colleague)
+        self.assertEqual(other.state, "scheduled", "another contact is not throttled")
+
     def test_bad_input(self):
         Feedback = self.Feedback.with_user(self.salesman)
         with self.assertRaisesRegex(
