@@ -3,7 +3,8 @@
 {
     "name": "Customer Value",
     "summary": "Win, grow and keep customers: crossgrade pricing, subscription "
-    "plans, plan changes and MRR movements, customer vouchers with reminders",
+    "plans, plan changes and MRR movements, customer vouchers with reminders, "
+    "customer feedback (NPS, CSAT, CES) with follow-ups",
     "version": "18.0.1.1.0",
     "category": "Sales/Sales",
     "website": "https://github.com/customer-value/customer_value",
@@ -17,6 +18,7 @@
         "crm",
         "sale_management",
         "subscription_oca",
+        "survey",
     ],
     "data": [
         "security/security.xml",
@@ -46,6 +48,7 @@
         "views/sale_subscription_template_views.xml",
         "views/product_template_views.xml",
         "report/crossgrade_win_report_views.xml",
+        "report/customer_feedback_report_views.xml",
         "report/sale_subscription_mrr_report_views.xml",
         "views/customer_voucher_type_views.xml",
         "views/customer_feedback_touchpoint_views.xml",

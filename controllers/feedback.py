@@ -90,7 +90,22 @@ class FeedbackController(http.Controller):
             score = None
         return request.render(
             "customer_value.feedback_page",
-            {"feedback": feedback, "score": score, "token": token},
+            {
+                "feedback": feedback,
+                "score": score,
+                "token": token,
+                "from_portal": self._from_portal(feedback, kw.get("source")),
+            },
+        )
+
+    def _from_portal(self, feedback, source):
+        """Answered from the customer's portal (``/my/feedback``), logged in as
+        one of the customer's contacts, rather than from the e-mail."""
+        user = request.env.user
+        return (
+            source == "portal"
+            and not user._is_public()
+            and user.partner_id.commercial_partner_id == feedback.commercial_partner_id
         )
 
     @http.route(
@@ -111,8 +126,9 @@ class FeedbackController(http.Controller):
         except (TypeError, ValueError):
             score = None
         comment = (comment or "").strip()[:2000] or None
+        from_portal = self._from_portal(feedback, kw.get("source"))
         try:
-            feedback._apply_answer(score, comment, "email")
+            feedback._apply_answer(score, comment, "portal" if from_portal else "email")
         except (UserError, ValidationError) as error:
             return request.render(
                 "customer_value.feedback_page",
@@ -121,12 +137,19 @@ class FeedbackController(http.Controller):
                     "score": None,
                     "token": token,
                     "error": error.args[0],
+                    "from_portal": from_portal,
                 },
                 status=400,
             )
         return request.render(
             "customer_value.feedback_page",
-            {"feedback": feedback, "score": score, "token": token, "recorded": True},
+            {
+                "feedback": feedback,
+                "score": score,
+                "token": token,
+                "recorded": True,
+                "from_portal": from_portal,
+            },
         )
 
 

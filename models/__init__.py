@@ -38,4 +38,5 @@ from . import (
     subscription_plan_family,
     subscription_plan_feature,
     subscription_plan_feature_value,
+    survey_user_input,
 )

@@ -6,6 +6,7 @@ from datetime import timedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
+from odoo.osv.expression import AND
 from odoo.tools import SQL
 
 from .cron_batch import write_by_batches
@@ -34,6 +35,13 @@ CATEGORIES = [
     ("unsatisfied", "Unsatisfied"),
     ("easy", "Easy"),
     ("hard", "Hard"),
+]
+SOURCES = [
+    ("email", "E-mail"),
+    ("portal", "Portal"),
+    ("survey", "Survey"),
+    ("staff", "Staff"),
+    ("api", "API"),
 ]
 # the categories that call for a follow-up
 UNHAPPY = {"detractor", "unsatisfied", "hard"}
@@ -121,16 +129,7 @@ class CustomerFeedback(models.Model):
     category = fields.Selection(
         CATEGORIES, compute="_compute_category", store=True, index=True
     )
-    source = fields.Selection(
-        [
-            ("email", "E-mail"),
-            ("portal", "Portal"),
-            ("survey", "Survey"),
-            ("staff", "Staff"),
-            ("api", "API"),
-        ],
-        readonly=True,
-    )
+    source = fields.Selection(SOURCES, readonly=True)
     # Closing the loop
     followup_user_id = fields.Many2one(
         "res.users", string="Follow-up By", tracking=True
@@ -142,6 +141,18 @@ class CustomerFeedback(models.Model):
         tracking=True,
         index=True,
     )
+    survey_user_input_id = fields.Many2one(
+        "survey.user_input",
+        string="Survey Answers",
+        readonly=True,
+        copy=False,
+        ondelete="set null",
+        index="btree_not_null",
+    )
+    followup_overdue = fields.Boolean(
+        compute="_compute_followup_overdue", search="_search_followup_overdue"
+    )
+    followup_date_open = fields.Datetime(string="Follow-up Opened On", readonly=True)
     followup_deadline = fields.Datetime(string="Follow-up Due", readonly=True)
     followup_outcome = fields.Selection(
         [
@@ -184,6 +195,25 @@ class CustomerFeedback(models.Model):
                 if feedback.state == "answered" and feedback.metric
                 else False
             )
+
+    @api.depends("followup_state", "followup_deadline")
+    def _compute_followup_overdue(self):
+        now = fields.Datetime.now()
+        for feedback in self:
+            feedback.followup_overdue = bool(
+                feedback.followup_state == "open"
+                and feedback.followup_deadline
+                and feedback.followup_deadline < now
+            )
+
+    def _search_followup_overdue(self, operator, value):
+        if operator not in ("=", "!=") or not isinstance(value, bool):
+            raise UserError(self.env._("Search overdue follow-ups with = True/False."))
+        overdue = [
+            ("followup_state", "=", "open"),
+            ("followup_deadline", "<", fields.Datetime.now()),
+        ]
+        return overdue if (operator == "=") == value else ["!", *AND([overdue])]
 
     @api.depends("touchpoint_id", "partner_id")
     def _compute_display_name(self):
@@ -384,6 +414,7 @@ class CustomerFeedback(models.Model):
         )
         claimed = self.browse([row[0] for row in cr.fetchall()])
         self.invalidate_recordset(["state", "date_requested", "date_expiry"])
+        claimed._create_survey_invitations()
         failed = {}
         by_template = defaultdict(list)
         for feedback in claimed:
@@ -416,8 +447,54 @@ class CustomerFeedback(models.Model):
     def _request_template(self):
         self.ensure_one()
         return self.touchpoint_id.mail_template_id or self.env.ref(
-            "customer_value.mail_template_feedback_request"
+            "customer_value.mail_template_feedback_survey"
+            if self.touchpoint_id.survey_id
+            else "customer_value.mail_template_feedback_request"
         )
+
+    def _create_survey_invitations(self):
+        """Give each request of a touchpoint with a survey its own answer
+        (``survey.user_input``) for the contact, as the survey's own invitation
+        does."""
+        for feedback in self.filtered(
+            lambda f: f.touchpoint_id.survey_id and not f.survey_user_input_id
+        ):
+            # sudo: the salesperson asking may not be a survey officer
+            answer = feedback.touchpoint_id.survey_id.sudo()._create_answer(
+                partner=feedback.partner_id, check_attempts=False
+            )
+            feedback.sudo().survey_user_input_id = answer
+
+    def _survey_url(self):
+        self.ensure_one()
+        answer = self.sudo().survey_user_input_id
+        return f"{self.get_base_url()}{answer.get_start_url()}" if answer else False
+
+    def _apply_survey_answer(self):
+        """The survey of this request was completed: its first scale answer is
+        the score, its first free-text answer the comment."""
+        self.ensure_one()
+        answer = self.sudo().survey_user_input_id
+        question = self.touchpoint_id._survey_score_question()
+        lines = answer.user_input_line_ids.filtered(lambda line: not line.skipped)
+        score_line = lines.filtered(lambda line: line.question_id == question)[:1]
+        text_line = lines.filtered(lambda line: line.answer_type == "text_box")[:1]
+        if not score_line:
+            self.message_post(
+                body=self.env._("The survey was completed without a score.")
+            )
+            return
+        try:
+            self._apply_answer(
+                score_line.value_scale, text_line.value_text_box or None, "survey"
+            )
+        except (UserError, ValidationError) as error:
+            # e.g. completed after the request expired: said, not raised
+            self.message_post(
+                body=self.env._(
+                    "Survey answer not recorded: %(error)s", error=error.args[0]
+                )
+            )
 
     def _answer_url(self, score):
         self.ensure_one()
@@ -533,6 +610,7 @@ class CustomerFeedback(models.Model):
             {
                 "followup_state": "open",
                 "followup_user_id": user.id,
+                "followup_date_open": fields.Datetime.now(),
                 "followup_deadline": deadline,
                 "followup_outcome": False,
                 "followup_date_done": False,

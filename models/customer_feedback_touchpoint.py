@@ -71,6 +71,13 @@ class CustomerFeedbackTouchpoint(models.Model):
         domain=[("model", "=", "customer.feedback")],
         help="Empty: the addon's default feedback request e-mail.",
     )
+    survey_id = fields.Many2one(
+        "survey.survey",
+        domain=[("question_ids.question_type", "=", "scale")],
+        help="For a longer questionnaire: the e-mail links to this survey instead "
+        "of the one-click scale, and the answer to its first scale question "
+        "becomes the feedback's score.",
+    )
     followup_user_id = fields.Many2one(
         "res.users",
         string="Follow-up Responsible",
@@ -131,6 +138,34 @@ class CustomerFeedbackTouchpoint(models.Model):
                         name=touchpoint.display_name,
                     )
                 )
+
+    @api.constrains("survey_id", "metric")
+    def _check_survey(self):
+        for touchpoint in self.filtered("survey_id"):
+            question = touchpoint._survey_score_question()
+            low, high = METRIC_SCALES[touchpoint.metric]
+            if not question or (question.scale_min, question.scale_max) != (low, high):
+                raise ValidationError(
+                    self.env._(
+                        "Touchpoint %(name)s: the first scale question of survey "
+                        "%(survey)s must go from %(low)s to %(high)s, as %(metric)s "
+                        "scores do.",
+                        name=touchpoint.display_name,
+                        survey=touchpoint.survey_id.display_name,
+                        low=low,
+                        high=high,
+                        metric=dict(
+                            self._fields["metric"]._description_selection(self.env)
+                        )[touchpoint.metric],
+                    )
+                )
+
+    def _survey_score_question(self):
+        """The survey's first scale question: its answer is the score."""
+        self.ensure_one()
+        return self.survey_id.question_ids.filtered(
+            lambda question: question.question_type == "scale"
+        )[:1]
 
     # ------------------------------------------------------------------
     # Triggers

@@ -1,1 +1,5 @@
-from . import crossgrade_win_report, sale_subscription_mrr_report
+from . import (
+    crossgrade_win_report,
+    customer_feedback_report,
+    sale_subscription_mrr_report,
+)

@@ -7,6 +7,8 @@ import re
 from odoo import Command
 from odoo.tests import HttpCase, new_test_user, tagged
 
+from ..controllers import feedback as feedback_controller
+
 
 @tagged("post_install", "-at_install")
 class TestFeedbackHttp(HttpCase):
@@ -24,6 +26,12 @@ class TestFeedbackHttp(HttpCase):
         )
         cls.feedback = cls.env["customer.feedback"].browse(feedback_id)
         cls.feedback._send_requests()
+
+    def setUp(self):
+        super().setUp()
+        # the rate limit counts per client address, in memory
+        feedback_controller._unknown_tokens.clear()
+        self.addCleanup(feedback_controller._unknown_tokens.clear)
 
     def _csrf(self, page):
         return re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
@@ -107,6 +115,58 @@ class TestFeedbackHttp(HttpCase):
         self.assertEqual(response.status_code, 410)
         self.assertIn("This survey is closed", response.text)
 
+    def test_unknown_tokens_are_rate_limited(self):
+        limit = feedback_controller.UNKNOWN_TOKENS_PER_WINDOW
+        for attempt in range(limit):
+            response = self.url_open(f"/feedback/guess-{attempt}/9")
+            self.assertEqual(response.status_code, 404)
+        response = self.url_open("/feedback/guess-again/9")
+        self.assertEqual(response.status_code, 429)
+        self.assertIn("Too many attempts", response.text)
+        # a right guess from that address is not told apart from a wrong one
+        response = self.url_open(f"/feedback/{self.feedback.access_token}/9")
+        self.assertEqual(response.status_code, 429)
+        feedback_controller._unknown_tokens.clear()
+        response = self.url_open(f"/feedback/{self.feedback.access_token}/9")
+        self.assertEqual(response.status_code, 200)
+
+    def test_answer_from_the_portal(self):
+        self.env["res.users"].create(
+            {
+                "name": "Hal",
+                "login": "fb_portal_answer",
+                "password": "fb_portal_answer",
+                "partner_id": self.contact.id,
+                "groups_id": [Command.set([self.env.ref("base.group_portal").id])],
+            }
+        )
+        # anonymous: claiming to come from the portal changes nothing
+        page = self.url_open(
+            f"/feedback/{self.feedback.access_token}/8?source=portal"
+        ).text
+        self.assertNotIn('name="source"', page)
+        self.url_open(
+            f"/feedback/{self.feedback.access_token}/submit",
+            data={"csrf_token": self._csrf(page), "score": "8", "source": "portal"},
+        )
+        self.feedback.invalidate_recordset()
+        self.assertEqual(self.feedback.source, "email")
+        self.authenticate("fb_portal_answer", "fb_portal_answer")
+        listing = self.url_open("/my/feedback").text
+        self.assertIn(
+            f"/feedback/{self.feedback.access_token}/7?source=portal", listing
+        )
+        page = self.url_open(
+            f"/feedback/{self.feedback.access_token}/7?source=portal"
+        ).text
+        self.assertIn('name="source" value="portal"', page)
+        self.url_open(
+            f"/feedback/{self.feedback.access_token}/submit",
+            data={"csrf_token": self._csrf(page), "score": "7", "source": "portal"},
+        )
+        self.feedback.invalidate_recordset()
+        self.assertEqual((self.feedback.score, self.feedback.source), (7, "portal"))
+
     def test_portal_lists_requests_and_answers(self):
         self.env["res.users"].create(
             {
@@ -120,7 +180,7 @@ class TestFeedbackHttp(HttpCase):
         self.authenticate("fb_portal_http", "fb_portal_http")
         page = self.url_open("/my/feedback").text
         self.assertIn("How likely are you to recommend", page)
-        self.assertIn(f"/feedback/{self.feedback.access_token}/10", page)
+        self.assertIn(f"/feedback/{self.feedback.access_token}/10?source=portal", page)
         self.assertIn("/my/feedback", self.url_open("/my/home").text)
         self.feedback.sudo().record_answer(8, comment="Fine", source="staff")
         page = self.url_open("/my/feedback").text

@@ -1,0 +1,32 @@
+/** @odoo-module **/
+
+import { registry } from "@web/core/registry";
+
+// A customer clicks "9" in the feedback e-mail (tests/test_feedback_ui.py).
+registry.category("web_tour.tours").add("customer_value_feedback_answer", {
+    steps: () => [
+        {
+            content: "The page shows the score clicked and records it at once",
+            trigger: ".o_feedback_page .o_feedback_recorded:not(.d-none):contains(9)",
+        },
+        {
+            content: "The customer adds a comment",
+            trigger: ".o_feedback_page textarea[name=comment]",
+            run: "edit The new plan suits us",
+        },
+        {
+            trigger: ".o_feedback_page button[type=submit]",
+            run: "click",
+        },
+        {
+            content: "Recorded, with the comment",
+            trigger: ".o_feedback_page .o_feedback_recorded:not(.d-none)",
+            run() {
+                const comment = document.querySelector(".o_feedback_page textarea[name=comment]");
+                if (comment.value !== "The new plan suits us") {
+                    throw new Error(`comment not kept: ${comment.value}`);
+                }
+            },
+        },
+    ],
+});
