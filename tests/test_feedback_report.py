@@ -4,10 +4,11 @@ and follow-up times, on known data, as the salespeople and managers see it."""
 
 from datetime import datetime, timedelta
 
+from dateutil.relativedelta import relativedelta
 from freezegun import freeze_time
 
-from odoo import Command
-from odoo.tests import new_test_user, tagged
+from odoo import Command, fields
+from odoo.tests import TransactionCase, new_test_user, tagged
 
 from .subscription_common import SubscriptionCommon
 
@@ -221,3 +222,46 @@ class TestFeedbackReport(SubscriptionCommon):
             "customer_value.customer_feedback_action_followups_overdue"
         )
         self.assertIn("search_default_followup_overdue", action.context)
+
+
+@tagged("post_install", "-at_install")
+class TestFeedbackDemo(TransactionCase):
+    """The demo has a year of answers, so that the analysis shows something
+    (the test database is installed with demo data)."""
+
+    def test_demo_year_of_answers(self):
+        relationship = self.env.ref("customer_value.touchpoint_relationship_demo")
+        manager = new_test_user(
+            self.env, login="fbd_manager", groups="sales_team.group_sale_manager"
+        )
+        Report = self.env["customer.feedback.report"].with_user(manager)
+        months = Report._read_group(
+            [
+                ("touchpoint_id", "=", relationship.id),
+                ("state", "=", "answered"),
+                ("date", ">=", fields.Datetime.now() - relativedelta(months=13)),
+            ],
+            ["date:month"],
+            ["nps:avg"],
+        )
+        self.assertGreaterEqual(len(months), 10, "answers in most months of the year")
+        [(nps, response_rate, followups, in_time)] = Report._read_group(
+            [("touchpoint_id", "=", relationship.id)],
+            [],
+            [
+                "nps:avg",
+                "response_rate:avg",
+                "followup_count:sum",
+                "followup_on_time_rate:avg",
+            ],
+        )
+        self.assertTrue(-100 < nps < 100)
+        self.assertTrue(50 < response_rate < 100)
+        self.assertGreaterEqual(followups, 2)
+        self.assertTrue(0 <= in_time < 100, "a follow-up was resolved late")
+        overdue = (
+            self.env["customer.feedback"]
+            .with_user(manager)
+            .search_count([("followup_state", "=", "open")])
+        )
+        self.assertTrue(overdue)
