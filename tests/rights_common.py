@@ -120,6 +120,10 @@ def sample_records(env, company, owner):
     return {
         "customer.feedback.touchpoint": touchpoint,
         "customer.feedback": feedback,
+        # the analysis has one row per request, with the request's id
+        "customer.feedback.report": env["customer.feedback.report"].browse(
+            feedback.id
+        ),
         "crossgrade.competitor": competitor,
         "crossgrade.competitor.product": competitor_product,
         "crossgrade.check.template": template,

@@ -45,6 +45,7 @@ ACL = {
     "customer.voucher.reminder": LOG,
     "customer.feedback.touchpoint": {**CATALOGUE, "portal": "r"},
     "customer.feedback": {**DOCUMENT, "portal": "r"},
+    "customer.feedback.report": LOG,
 }
 for rights in ACL.values():
     rights.setdefault("internal", "")  # an internal user without sales rights
@@ -59,6 +60,7 @@ OWNED = {
     "customer.voucher",
     "customer.voucher.reminder",
     "customer.feedback",
+    "customer.feedback.report",
 }
 # Public actions on a colleague's records: who may run them.
 ACTIONS = {
