@@ -10,7 +10,7 @@ from odoo.osv.expression import AND
 from odoo.tools import SQL
 
 from .cron_batch import write_by_batches
-from .customer_feedback_touchpoint import METRIC_SCALES, METRICS
+from .customer_feedback_touchpoint import METRIC_SCALES
 from .customer_value_input_mixin import is_record_id
 from .formatting import format_date
 from .mail_batch import send_mail_batch_safely
@@ -511,6 +511,13 @@ class CustomerFeedback(models.Model):
         lang = self.env["res.lang"]._lang_get(self.partner_id.lang or "en_US")
         return lang.direction if lang else "ltr"
 
+    def _selection_label(self, fname):
+        """The label of this record's value of selection ``fname``, in the
+        user's language."""
+        self.ensure_one()
+        labels = dict(self._fields[fname]._description_selection(self.env))
+        return labels.get(self[fname], "")
+
     def _is_expired(self):
         self.ensure_one()
         return self.state == "expired" or bool(
@@ -552,7 +559,7 @@ class CustomerFeedback(models.Model):
                 self.env._(
                     "The score of a %(metric)s answer is a whole number from %(low)s "
                     "to %(high)s, not %(score)r.",
-                    metric=dict(METRICS)[self.metric],
+                    metric=self._selection_label("metric"),
                     low=low,
                     high=high,
                     score=score,
@@ -580,13 +587,18 @@ class CustomerFeedback(models.Model):
         )
         # an answer from the customer is posted in their name
         author = self.partner_id if source in ("email", "portal", "survey") else None
+        category = self._selection_label("category")
         self.message_post(
             author_id=author.id if author else None,
             body=self.env._(
-                "Answer: %(score)s (%(category)s)%(comment)s",
+                "Answer: %(score)s (%(category)s) - %(comment)s",
                 score=score,
-                category=dict(CATEGORIES)[self.category],
-                comment=f" - {comment}" if comment else "",
+                category=category,
+                comment=comment,
+            )
+            if comment
+            else self.env._(
+                "Answer: %(score)s (%(category)s)", score=score, category=category
             ),
         )
         if self.category in UNHAPPY and self.followup_state != "open":
@@ -621,7 +633,7 @@ class CustomerFeedback(models.Model):
             date_deadline=fields.Date.to_date(deadline),
             summary=self.env._(
                 "%(category)s: %(partner)s scored %(score)s",
-                category=dict(CATEGORIES).get(self.category, self.env._("Feedback")),
+                category=self._selection_label("category") or self.env._("Feedback"),
                 partner=self.partner_id.display_name,
                 score=self.score,
             ),

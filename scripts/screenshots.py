@@ -57,6 +57,18 @@ voucher_id = call(
 [voucher_url] = call("customer.voucher", "read", [voucher_id], ["access_url"])
 portal_url = call("customer.voucher", "get_portal_url", [voucher_id])
 
+# The waiting request of the demo, as its customer sees it after clicking 9
+# in the e-mail (the page records the answer).
+# The page speaks the customer's language: Persian for the Persian screens.
+[waiting] = call(
+    "customer.feedback",
+    "read",
+    [ref("customer_value.feedback_waiting_demo")],
+    ["access_token", "partner_id"],
+)
+respondent = waiting["partner_id"][0]
+answer_url = f"/feedback/{waiting['access_token']}/9"
+
 SCREENS = [
     (
         "quotation",
@@ -116,6 +128,20 @@ SCREENS = [
         ".o_form_sheet",
     ),
     ("portal_voucher", portal_url, ".o_portal_voucher_detail"),
+    (
+        "feedback_analysis",
+        action("customer_value.customer_feedback_report_action"),
+        ".o_graph_renderer canvas",
+    ),
+    (
+        "feedback_followup",
+        action(
+            "customer_value.customer_feedback_action_followups",
+            ref("customer_value.feedback_year_10_demo"),
+        ),
+        ".o_form_sheet",
+    ),
+    ("feedback_answer", answer_url, ".o_feedback_recorded:not(.d-none)"),
 ]
 
 
@@ -142,6 +168,7 @@ with sync_playwright() as playwright:
     )
     for lang in ("en_US", "fa_IR"):
         call("res.users", "write", [uid], {"lang": lang})
+        call("res.partner", "write", [respondent], {"lang": lang})
         folder = OUT / lang.split("_")[0]
         folder.mkdir(parents=True, exist_ok=True)
         page = browser.new_page(viewport={"width": 1440, "height": 900})
@@ -155,4 +182,5 @@ with sync_playwright() as playwright:
             print(f"{folder / name}.png")
         page.close()
     call("res.users", "write", [uid], {"lang": "en_US"})
+    call("res.partner", "write", [respondent], {"lang": "en_US"})
     browser.close()
