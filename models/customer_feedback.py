@@ -417,8 +417,9 @@ class CustomerFeedback(models.Model):
         claimed._create_survey_invitations()
         failed = {}
         by_template = defaultdict(list)
+        defaults = self._default_templates()
         for feedback in claimed:
-            by_template[feedback._request_template()].append(feedback.id)
+            by_template[feedback._request_template(defaults)].append(feedback.id)
         for template, feedback_ids in by_template.items():
             send_mail_batch_safely(template, feedback_ids, failed)
         if failed:
@@ -444,13 +445,18 @@ class CustomerFeedback(models.Model):
             claimed -= failed_requests
         return claimed
 
-    def _request_template(self):
-        self.ensure_one()
-        return self.touchpoint_id.mail_template_id or self.env.ref(
-            "customer_value.mail_template_feedback_survey"
-            if self.touchpoint_id.survey_id
-            else "customer_value.mail_template_feedback_request"
+    def _default_templates(self):
+        """The addon's request e-mails: (one-click scale, survey link)."""
+        return (
+            self.env.ref("customer_value.mail_template_feedback_request"),
+            self.env.ref("customer_value.mail_template_feedback_survey"),
         )
+
+    def _request_template(self, defaults=None):
+        self.ensure_one()
+        scale, survey = defaults or self._default_templates()
+        touchpoint = self.touchpoint_id
+        return touchpoint.mail_template_id or (survey if touchpoint.survey_id else scale)
 
     def _create_survey_invitations(self):
         """Give each request of a touchpoint with a survey its own answer

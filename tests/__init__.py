@@ -13,6 +13,7 @@ from . import (
     test_feedback,
     test_feedback_http,
     test_feedback_report,
+    test_feedback_sending,
     test_feedback_survey,
     test_feedback_ui,
     test_feedback_xmlrpc,

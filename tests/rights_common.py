@@ -121,9 +121,7 @@ def sample_records(env, company, owner):
         "customer.feedback.touchpoint": touchpoint,
         "customer.feedback": feedback,
         # the analysis has one row per request, with the request's id
-        "customer.feedback.report": env["customer.feedback.report"].browse(
-            feedback.id
-        ),
+        "customer.feedback.report": env["customer.feedback.report"].browse(feedback.id),
         "crossgrade.competitor": competitor,
         "crossgrade.competitor.product": competitor_product,
         "crossgrade.check.template": template,
