@@ -456,7 +456,8 @@ class CustomerFeedback(models.Model):
         self.ensure_one()
         scale, survey = defaults or self._default_templates()
         touchpoint = self.touchpoint_id
-        return touchpoint.mail_template_id or (survey if touchpoint.survey_id else scale)
+        default = survey if touchpoint.survey_id else scale
+        return touchpoint.mail_template_id or default
 
     def _create_survey_invitations(self):
         """Give each request of a touchpoint with a survey its own answer

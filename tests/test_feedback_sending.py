@@ -116,9 +116,9 @@ class TestFeedbackSending(TransactionCase):
         failing = self.Feedback.browse(
             self.Feedback.request_feedback(
                 other_touchpoint.id,
-                self.env["res.partner"].create(
-                    {"name": "Broken", "email": "broken@fb.example"}
-                ).id,
+                self.env["res.partner"]
+                .create({"name": "Broken", "email": "broken@fb.example"})
+                .id,
             )
         )
         fine = self._requests(1)
