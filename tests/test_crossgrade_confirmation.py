@@ -170,3 +170,30 @@ class TestCrossgradeConfirmation(CrossgradeCommon):
         self.assertEqual(migration.state, "cancelled")
         migration.action_reset_to_planned()
         self.assertEqual(migration.state, "planned")
+
+    def test_migration_done_asks_for_feedback(self):
+        self.env.company.feedback_throttle_days = 0
+        touchpoint = self.env["customer.feedback.touchpoint"].create(
+            {"name": "After migration", "metric": "ces", "trigger": "migration_done"}
+        )
+        self.customer.email = "it@crossgrade.example"
+        self._origin()
+        order = self._quote(user=self.salesman)
+        order.action_confirm()
+        migration = order.crossgrade_migration_ids.with_user(self.salesman)
+        migration.check_ids.write({"state": "ok"})
+        migration.action_start()
+        self.assertFalse(
+            self.env["customer.feedback"].search(
+                [("touchpoint_id", "=", touchpoint.id)]
+            )
+        )
+        migration.action_done()
+        request = self.env["customer.feedback"].search(
+            [("touchpoint_id", "=", touchpoint.id)]
+        )
+        self.assertEqual(
+            (request.res_model, request.res_id),
+            ("crossgrade.migration", migration.id),
+        )
+        self.assertEqual(request.commercial_partner_id, self.customer)

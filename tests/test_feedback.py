@@ -295,6 +295,7 @@ class TestFeedbackTriggers(SubscriptionCommon):
                 "sale_confirmed",
                 "subscription_started",
                 "subscription_upgraded",
+                "subscription_downgraded",
                 "subscription_closed",
             )
         }
@@ -325,6 +326,9 @@ class TestFeedbackTriggers(SubscriptionCommon):
         self.assertEqual(self._requests("subscription_started").res_id, sub.id)
         sub.change_plan(self.pro.id)
         self.assertEqual(self._requests("subscription_upgraded").res_id, sub.id)
+        self.assertFalse(self._requests("subscription_downgraded"))
+        sub.change_plan(self.basic.id, reason_id=self.reason.id)
+        self.assertEqual(self._requests("subscription_downgraded").res_id, sub.id)
         self.assertFalse(self._requests("subscription_closed"))
         sub.with_context(subscription_change_reason_id=self.reason.id).write(
             {"close_reason_id": self.close_reason.id, "stage_id": self.stage_closed.id}

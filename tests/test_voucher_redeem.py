@@ -98,3 +98,21 @@ class TestVoucherRedeem(VoucherCommon):
         with freeze_time("2026-06-20"):
             with self.assertRaisesRegex(UserError, "cannot be extended"):
                 voucher.with_user(self.manager).action_extend()
+
+    def test_redeeming_asks_for_feedback(self):
+        """A touchpoint "voucher redeemed" asks the beneficiary about the
+        voucher; redeeming works the same without one."""
+        self.env.company.feedback_throttle_days = 0
+        touchpoint = self.env["customer.feedback.touchpoint"].create(
+            {"name": "After training", "metric": "csat", "trigger": "voucher_redeemed"}
+        )
+        voucher = self._voucher()
+        voucher.with_user(self.salesman).action_redeem("Course in May")
+        request = self.env["customer.feedback"].search(
+            [("touchpoint_id", "=", touchpoint.id)]
+        )
+        self.assertEqual(
+            (request.res_model, request.res_id, request.partner_id),
+            ("customer.voucher", voucher.id, voucher.beneficiary_id),
+        )
+        self.assertEqual(request.state, "scheduled")
