@@ -16,6 +16,7 @@ class TestFeedbackXmlrpc(XmlrpcCase):
                 "3 detractor open",
                 "The score of a NPS (0-10) answer is a whole number from 0 to 10, "
                 "not 11.",
+                "-100.0 1",
             ],
         )
         feedback = self.env["customer.feedback"].search(
