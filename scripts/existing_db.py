@@ -140,6 +140,27 @@ elif STEP == "installed":
     )
     check(closing_mrr() == {env.company.id: 200.0}, f"after churn {closing_mrr()}")
     check(running_mrr() == {env.company.id: 200.0}, "running after churn")
+    # Feedback: a periodic touchpoint asks the customers with a running
+    # subscription, the job sends the requests, the analysis counts them.
+    touchpoint = env["customer.feedback.touchpoint"].create(
+        {"name": "Relationship NPS", "metric": "nps", "trigger": "periodic"}
+    )
+    asked = env["customer.feedback.touchpoint"]._cron_periodic_requests()
+    customers = subs_of(1).filtered("revenue_active").commercial_partner_id
+    customers |= subs_of(2).commercial_partner_id
+    check(
+        asked.commercial_partner_id == customers,
+        f"periodic requests for {asked.commercial_partner_id.mapped('name')}",
+    )
+    sent = env["customer.feedback"]._cron_send_requests()
+    check(sent == asked, f"{len(sent)} of {len(asked)} requests sent")
+    sent[0].record_answer(9, source="staff")
+    [(requests, answers)] = env["customer.feedback.report"]._read_group(
+        [("touchpoint_id", "=", touchpoint.id)],
+        [],
+        ["request_count:sum", "answer_count:sum"],
+    )
+    check((requests, answers) == (2, 1), f"analysis: {requests} sent, {answers}")
 
 elif STEP == "uninstall":
     module = env["ir.module.module"].search([("name", "=", "customer_value")])
@@ -148,8 +169,13 @@ elif STEP == "uninstall":
 elif STEP == "uninstalled":
     module = env["ir.module.module"].search([("name", "=", "customer_value")])
     check(module.state == "uninstalled", f"module state {module.state}")
-    env.cr.execute("SELECT to_regclass('sale_subscription_change')")
-    check(env.cr.fetchone()[0] is None, "the movements table is gone")
+    for table in (
+        "sale_subscription_change",
+        "customer_feedback",
+        "customer_feedback_report",
+    ):
+        env.cr.execute("SELECT to_regclass(%s)", [table])
+        check(env.cr.fetchone()[0] is None, f"{table} is gone")
     for model in ("sale.order", "sale.subscription", "res.partner", "product.template"):
         for view_type in ("form", "list", "search"):
             env[model].get_views([(False, view_type)])
