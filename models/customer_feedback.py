@@ -614,14 +614,32 @@ class CustomerFeedback(models.Model):
     # ------------------------------------------------------------------
     # Closing the loop
     # ------------------------------------------------------------------
+    def _followup_owner(self):
+        """Who follows up an unhappy answer: the customer's salesperson, else
+        the touchpoint's responsible, else the company's, else the manager
+        who made the touchpoint; never the public user who answered from the
+        e-mail, nor the superuser. The administrator as a last resort."""
+        self.ensure_one()
+        candidates = (
+            self.user_id,
+            self.touchpoint_id.followup_user_id,
+            self.company_id.feedback_followup_user_id,
+            self.touchpoint_id.create_uid,
+            self.env.user,
+        )
+        for user in candidates:
+            if (
+                user
+                and user.active
+                and user._is_internal()
+                and not user._is_superuser()
+            ):
+                return user
+        return self.env.ref("base.user_admin")
+
     def _open_followup(self):
         self.ensure_one()
-        user = (
-            self.user_id
-            or self.touchpoint_id.followup_user_id
-            or self.company_id.feedback_followup_user_id
-            or self.env.user
-        )
+        user = self._followup_owner()
         deadline = fields.Datetime.now() + timedelta(
             hours=self.touchpoint_id.followup_hours
         )

@@ -84,6 +84,10 @@ class TestFeedbackHttp(HttpCase):
             (self.feedback.score, self.feedback.comment), (6, "Slow support")
         )
         self.assertEqual(self.feedback.followup_state, "open")
+        # no salesperson, no responsible set: not the public user who answered
+        self.assertEqual(
+            self.feedback.followup_user_id, self.env.ref("base.user_admin")
+        )
 
     def test_post_without_csrf_is_refused(self):
         response = self.url_open(
