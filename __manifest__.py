@@ -52,6 +52,7 @@
         "report/sale_subscription_mrr_report_views.xml",
         "views/customer_voucher_type_views.xml",
         "views/customer_feedback_touchpoint_views.xml",
+        "wizards/customer_feedback_resolve_wizard_views.xml",
         "views/customer_feedback_views.xml",
         "views/customer_feedback_templates.xml",
         "views/res_config_settings_views.xml",

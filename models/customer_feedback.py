@@ -162,10 +162,11 @@ class CustomerFeedback(models.Model):
             ("improvement", "Improvement planned"),
             ("not_reached", "Customer not reached"),
         ],
+        string="Follow-up Outcome",
         readonly=True,
         tracking=True,
     )
-    followup_note = fields.Text(readonly=True)
+    followup_note = fields.Text(string="Follow-up Note", readonly=True)
     followup_date_done = fields.Datetime(string="Follow-up Done On", readonly=True)
 
     _sql_constraints = [

@@ -46,6 +46,12 @@ ACL = {
     "customer.feedback.touchpoint": {**CATALOGUE, "portal": "r"},
     "customer.feedback": {**DOCUMENT, "portal": "r"},
     "customer.feedback.report": LOG,
+    "customer.feedback.resolve.wizard": {
+        "portal": "",
+        "own": "crwd",
+        "all": "crwd",
+        "manager": "crwd",
+    },
 }
 for rights in ACL.values():
     rights.setdefault("internal", "")  # an internal user without sales rights

@@ -11,7 +11,7 @@ from datetime import date
 from freezegun import freeze_time
 
 from odoo import fields
-from odoo.tests import Form, tagged
+from odoo.tests import Form, TransactionCase, new_test_user, tagged
 
 from .common import CrossgradeCommon
 from .subscription_common import SubscriptionCommon
@@ -209,3 +209,44 @@ class TestSubscriptionForms(SubscriptionCommon):
             ]
             self.assertEqual(change.change_type, "upgrade")
             self.assertEqual(change.date, fields.Date.to_date("2026-03-10"))
+
+
+@tagged("post_install", "-at_install")
+class TestFeedbackResolveForm(TransactionCase):
+    def test_resolve_followup_through_the_wizard(self):
+        salesman = new_test_user(
+            self.env, login="fbw_salesman", groups="sales_team.group_sale_salesman"
+        )
+        customer = self.env["res.partner"].create(
+            {"name": "Wizard Co", "email": "w@co.example", "user_id": salesman.id}
+        )
+        touchpoint = self.env["customer.feedback.touchpoint"].create(
+            {"name": "Wizard CSAT", "metric": "csat"}
+        )
+        Feedback = self.env["customer.feedback"].with_user(salesman)
+        feedback = Feedback.browse(
+            Feedback.request_feedback(touchpoint.id, customer.id)
+        )
+        feedback.record_answer(1, comment="Nobody called back")
+        self.assertEqual(feedback.followup_state, "open")
+        Wizard = self.env["customer.feedback.resolve.wizard"].with_user(salesman)
+        form = Form(
+            Wizard.with_context(
+                active_model="customer.feedback", active_ids=feedback.ids
+            )
+        )
+        with self.assertRaises(AssertionError):  # the outcome is required
+            form.save()
+        form.outcome = "compensated"
+        form.note = "Credit note for one month"
+        wizard = form.save()
+        wizard.action_resolve()
+        self.assertEqual(
+            (
+                feedback.followup_state,
+                feedback.followup_outcome,
+                feedback.followup_note,
+            ),
+            ("resolved", "compensated", "Credit note for one month"),
+        )
+        self.assertFalse(feedback.activity_ids)

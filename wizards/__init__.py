@@ -1,1 +1,5 @@
-from . import close_reason_wizard, sale_subscription_change_plan_wizard
+from . import (
+    close_reason_wizard,
+    customer_feedback_resolve_wizard,
+    sale_subscription_change_plan_wizard,
+)
