@@ -8,7 +8,7 @@ class CustomerFeedbackResolveWizard(models.TransientModel):
     _name = "customer.feedback.resolve.wizard"
     _description = "Resolve Feedback Follow-up"
 
-    feedback_ids = fields.Many2many("customer.feedback", string="Feedback")
+    feedback_ids = fields.Many2many("customer.feedback")
     outcome = fields.Selection(
         selection=lambda self: self.env["customer.feedback"]
         ._fields["followup_outcome"]
