@@ -5,7 +5,7 @@
     "summary": "Win, grow and keep customers: crossgrade pricing, subscription "
     "plans, plan changes and MRR movements, customer vouchers with reminders, "
     "customer feedback (NPS, CSAT, CES) with follow-ups",
-    "version": "18.0.1.1.0",
+    "version": "18.0.1.2.0",
     "category": "Sales/Sales",
     "website": "https://github.com/customer-value/customer_value",
     "author": "customer_value contributors",
@@ -30,6 +30,7 @@
         "data/mail_template_data.xml",
         "data/customer_voucher_data.xml",
         "data/customer_feedback_data.xml",
+        "data/customer_health_data.xml",
         "report/subscription_plan_family_report.xml",
         "views/crossgrade_competitor_views.xml",
         "views/crossgrade_competitor_product_views.xml",
@@ -52,6 +53,7 @@
         "report/sale_subscription_mrr_report_views.xml",
         "views/customer_voucher_type_views.xml",
         "views/customer_feedback_touchpoint_views.xml",
+        "views/customer_health_rule_views.xml",
         "wizards/customer_feedback_resolve_wizard_views.xml",
         "views/customer_feedback_views.xml",
         "views/customer_feedback_templates.xml",
@@ -62,6 +64,7 @@
         "wizards/close_reason_wizard_views.xml",
         "views/menus.xml",
     ],
+    "post_init_hook": "post_init_hook",
     "assets": {
         "web.assets_tests": [
             "customer_value/static/tests/tours/*.js",
@@ -72,5 +75,6 @@
         "demo/subscription_demo.xml",
         "demo/customer_voucher_demo.xml",
         "demo/customer_feedback_demo.xml",
+        "demo/customer_health_demo.xml",
     ],
 }

@@ -2,6 +2,7 @@
 # The mixin first: the other models inherit it.
 from . import customer_value_input_mixin
 from . import (
+    calendar_event,
     crossgrade_check_template,
     crossgrade_competitor,
     crossgrade_competitor_product,
@@ -10,11 +11,15 @@ from . import (
     crossgrade_origin,
     customer_feedback_touchpoint,
     customer_feedback,
+    customer_health_rule,
+    customer_health_reason,
+    customer_health_snapshot,
     customer_voucher,
     customer_voucher_grant,
     customer_voucher_reminder,
     customer_voucher_reminder_step,
     customer_voucher_type,
+    mail_message,
     product_pricelist,
     product_pricelist_item,
     product_template,

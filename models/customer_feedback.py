@@ -593,6 +593,7 @@ class CustomerFeedback(models.Model):
                 "date_answered": fields.Datetime.now(),
             }
         )
+        self.env["res.partner"]._note_contact(self.partner_id.ids)
         # an answer from the customer is posted in their name
         author = self.partner_id if source in ("email", "portal", "survey") else None
         category = self._selection_label("category")

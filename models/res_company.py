@@ -31,6 +31,45 @@ class ResCompany(models.Model):
         "when the touchpoint names nobody.",
     )
 
+    health_at_risk_below = fields.Integer(
+        string="At Risk Below",
+        default=80,
+        help="A customer whose health score is below this is at risk.",
+    )
+    health_critical_below = fields.Integer(
+        string="Critical Below",
+        default=40,
+        help="A customer whose health score is below this is critical.",
+    )
+    contact_cadence_days = fields.Integer(
+        string="Contact Every (days)",
+        default=30,
+        help="How often each customer should hear from the company: a customer "
+        "past it gets a check-in activity for the salesperson.",
+    )
+
+    @api.constrains(
+        "health_at_risk_below", "health_critical_below", "contact_cadence_days"
+    )
+    def _check_health_settings(self):
+        for company in self:
+            if not (
+                0
+                <= company.health_critical_below
+                <= company.health_at_risk_below
+                <= 100
+            ):
+                raise ValidationError(
+                    self.env._(
+                        "Health thresholds: 0 <= critical below <= at risk below "
+                        "<= 100."
+                    )
+                )
+            if company.contact_cadence_days <= 0:
+                raise ValidationError(
+                    self.env._("The contact rhythm is a positive number of days.")
+                )
+
     @api.constrains("feedback_throttle_days", "feedback_expiry_days")
     def _check_feedback_days(self):
         for company in self:

@@ -29,6 +29,15 @@ class ResConfigSettings(models.TransientModel):
     feedback_followup_user_id = fields.Many2one(
         related="company_id.feedback_followup_user_id", readonly=False
     )
+    health_at_risk_below = fields.Integer(
+        related="company_id.health_at_risk_below", readonly=False
+    )
+    health_critical_below = fields.Integer(
+        related="company_id.health_critical_below", readonly=False
+    )
+    contact_cadence_days = fields.Integer(
+        related="company_id.contact_cadence_days", readonly=False
+    )
 
     @api.constrains("crossgrade_grace_days")
     def _check_crossgrade_grace_days(self):

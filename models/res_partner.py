@@ -1,8 +1,12 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
 from collections import defaultdict
+from datetime import timedelta
 
-from odoo import fields, models
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
 from odoo.tools import SQL
+
+from .customer_health_snapshot import HEALTH_STATES
 
 
 class ResPartner(models.Model):
@@ -306,3 +310,469 @@ class ResPartner(models.Model):
         if customer.email:
             return customer
         return customer.child_ids.filtered("email")[:1] or partner
+
+    # ------------------------------------------------------------------
+    # Customer health
+    # ------------------------------------------------------------------
+    health_state = fields.Selection(
+        HEALTH_STATES,
+        string="Health",
+        readonly=True,
+        index=True,
+        copy=False,
+        groups="sales_team.group_sale_salesman",
+    )
+    health_score = fields.Integer(
+        readonly=True,
+        copy=False,
+        aggregator="avg",
+        groups="sales_team.group_sale_salesman",
+        help="100 minus the points of the signals found (see the reasons).",
+    )
+    health_date = fields.Date(
+        string="Health Computed On",
+        readonly=True,
+        copy=False,
+        groups="sales_team.group_sale_salesman",
+    )
+    health_reason_ids = fields.One2many(
+        "customer.health.reason",
+        "partner_id",
+        string="Health Reasons",
+        readonly=True,
+        groups="sales_team.group_sale_salesman",
+    )
+    # ------------------------------------------------------------------
+    # Contact rhythm
+    # ------------------------------------------------------------------
+    last_contact_date = fields.Date(
+        string="Last Contact",
+        readonly=True,
+        copy=False,
+        index=True,
+        groups="sales_team.group_sale_salesman",
+        help="Last e-mail to or from the customer's contacts, call or meeting "
+        "done, or feedback answer.",
+    )
+    contact_cadence_days = fields.Integer(
+        string="Contact Every (days)",
+        default=lambda self: self.env.company.contact_cadence_days or 30,
+        groups="sales_team.group_sale_salesman",
+        help="How often the customer should hear from us.",
+    )
+    next_contact_date = fields.Date(
+        string="Next Contact",
+        compute="_compute_next_contact_date",
+        store=True,
+        index=True,
+        groups="sales_team.group_sale_salesman",
+    )
+    days_since_contact = fields.Integer(
+        string="Days Without Contact",
+        compute="_compute_days_since_contact",
+        groups="sales_team.group_sale_salesman",
+    )
+
+    @api.depends("last_contact_date", "contact_cadence_days")
+    def _compute_next_contact_date(self):
+        for partner in self:
+            partner.next_contact_date = partner.last_contact_date and (
+                partner.last_contact_date
+                + timedelta(days=partner.contact_cadence_days or 0)
+            )
+
+    def _compute_days_since_contact(self):
+        today = fields.Date.context_today(self)
+        for partner in self:
+            last = partner.commercial_partner_id.last_contact_date
+            partner.days_since_contact = (today - last).days if last else 0
+
+    @api.constrains("contact_cadence_days")
+    def _check_contact_cadence_days(self):
+        if any(partner.contact_cadence_days < 0 for partner in self):
+            raise ValidationError(
+                self.env._("The contact rhythm cannot be a negative number of days.")
+            )
+
+    @api.model
+    def _note_contact(self, partner_ids, when=None):
+        """The customers of ``partner_ids`` (contacts or companies) were in
+        touch on ``when`` (today by default): move their last contact forward,
+        in one query."""
+        ids = tuple({pid for pid in partner_ids if pid})
+        if not ids:
+            return
+        day = fields.Date.to_date(when) if when else fields.Date.context_today(self)
+        self.flush_model(
+            ["commercial_partner_id", "contact_cadence_days", "last_contact_date"]
+        )
+        self.env.cr.execute(
+            SQL(
+                """
+                UPDATE res_partner p
+                   SET last_contact_date = %(day)s,
+                       next_contact_date = %(day)s::date + p.contact_cadence_days
+                 WHERE p.id IN (SELECT c.commercial_partner_id FROM res_partner c
+                                 WHERE c.id IN %(ids)s)
+                   AND (p.last_contact_date IS NULL OR p.last_contact_date < %(day)s)
+                """,
+                day=day,
+                ids=ids,
+            )
+        )
+        self.invalidate_model(["last_contact_date", "next_contact_date"])
+
+    @api.model
+    def _contacts_since_query(self, since=None, meetings_only=False):
+        """(customer, last day) of what counts as a contact, since ``since`` (or
+        ever): e-mails to or from the customer's contacts and messages to them
+        (not internal notes), activities done on the customer, meetings held,
+        feedback answers. The employees' own partners are left out."""
+        since_msg = SQL("AND m.date >= %s", since) if since else SQL("")
+        if meetings_only:
+            since_msg = SQL("AND false")
+        return SQL(
+            """
+            SELECT c.commercial_partner_id AS id, max(t.day) AS day
+              FROM (
+                SELECT r.res_partner_id AS partner_id, m.date::date AS day
+                  FROM mail_message m
+                  JOIN mail_message_res_partner_rel r ON r.mail_message_id = m.id
+             LEFT JOIN mail_message_subtype st ON st.id = m.subtype_id
+                 WHERE (m.message_type = 'email'
+                        OR (m.message_type = 'comment'
+                            AND NOT COALESCE(m.is_internal, false)
+                            AND NOT COALESCE(st.internal, false))) %(since_msg)s
+                 UNION ALL
+                SELECT m.author_id, m.date::date
+                  FROM mail_message m
+             LEFT JOIN mail_message_subtype st ON st.id = m.subtype_id
+                 WHERE m.author_id IS NOT NULL
+                   AND (m.message_type = 'email'
+                        OR (m.message_type = 'comment'
+                            AND NOT COALESCE(m.is_internal, false)
+                            AND NOT COALESCE(st.internal, false))) %(since_msg)s
+                 UNION ALL
+                SELECT m.res_id, m.date::date
+                  FROM mail_message m
+                 WHERE m.mail_activity_type_id IS NOT NULL
+                   AND m.model = 'res.partner' %(since_msg)s
+                 UNION ALL
+                SELECT r.res_partner_id, e.start::date
+                  FROM calendar_event e
+                  JOIN calendar_event_res_partner_rel r ON r.calendar_event_id = e.id
+                 WHERE e.active AND e.start <= %(now)s %(since_event)s
+                 UNION ALL
+                SELECT f.partner_id, f.date_answered::date
+                  FROM customer_feedback f
+                 WHERE f.state = 'answered' %(since_feedback)s %(meetings_only)s
+              ) t
+              JOIN res_partner c ON c.id = t.partner_id
+             WHERE NOT EXISTS (SELECT 1 FROM res_users u
+                                WHERE u.partner_id = c.id AND NOT u.share)
+          GROUP BY c.commercial_partner_id
+            """,
+            since_msg=since_msg,
+            since_event=SQL("AND e.start >= %s", since) if since else SQL(""),
+            since_feedback=SQL("AND f.date_answered >= %s", since)
+            if since
+            else SQL(""),
+            meetings_only=SQL("AND false") if meetings_only else SQL(""),
+            now=fields.Datetime.now(),
+        )
+
+    @api.model
+    def _backfill_last_contact(self, since=None, meetings_only=False):
+        """Set the last contact dates from what happened (since ``since``, or
+        ever: at install), in one query."""
+        self.env.flush_all()
+        self.env.cr.execute(
+            SQL(
+                """
+                UPDATE res_partner p
+                   SET last_contact_date = last.day,
+                       next_contact_date = last.day
+                           + COALESCE(p.contact_cadence_days, 0)
+                  FROM (%(contacts)s) last
+                 WHERE p.id = last.id
+                   AND (p.last_contact_date IS NULL OR p.last_contact_date < last.day)
+                """,
+                contacts=self._contacts_since_query(since, meetings_only),
+            )
+        )
+        self.invalidate_model(["last_contact_date", "next_contact_date"])
+
+    @api.model
+    def _customers_query(self, ids=None):
+        """The customers whose health is followed: commercial partners with a
+        confirmed sale, a subscription or a voucher."""
+        return SQL(
+            """
+            SELECT p.commercial_partner_id AS id
+              FROM sale_order o JOIN res_partner p ON p.id = o.partner_id
+             WHERE o.state = 'sale' %(filter_orders)s
+             UNION
+            SELECT s.commercial_partner_id FROM sale_subscription s
+             WHERE s.commercial_partner_id IS NOT NULL %(filter_subs)s
+             UNION
+            SELECT v.partner_id FROM customer_voucher v
+             WHERE TRUE %(filter_vouchers)s
+            """,
+            filter_orders=SQL("AND p.commercial_partner_id IN %s", ids)
+            if ids
+            else SQL(""),
+            filter_subs=SQL("AND s.commercial_partner_id IN %s", ids)
+            if ids
+            else SQL(""),
+            filter_vouchers=SQL("AND v.partner_id IN %s", ids) if ids else SQL(""),
+        )
+
+    def action_compute_health(self):
+        """Compute the health of these customers now, with its reasons."""
+        self.check_access("read")
+        self.env["customer.health.rule"].check_access("read")
+        self.commercial_partner_id.sudo()._compute_health()
+        return True
+
+    def _compute_health(self):
+        """Health of the commercial partners ``self``: each active rule finds
+        its signals for the whole batch in one query; reasons, scores,
+        statuses, the month's snapshot, the chatter note of a status change
+        and the activity of a customer turning critical are written for the
+        batch at once (a constant number of queries per batch)."""
+        if not self:
+            return
+        today = fields.Date.context_today(self)
+        self.env.flush_all()  # the signals are read in SQL
+        rules = self.env["customer.health.rule"].search([])
+        found = defaultdict(list)
+        for rule in rules:
+            for partner_id, reasons in rule._signal(self.ids, today).items():
+                found[partner_id] += [(rule.id, *reason) for reason in reasons]
+        self.env["customer.health.reason"].search(
+            [("partner_id", "in", self.ids)]
+        ).unlink()
+        self.env["customer.health.reason"].create(
+            [
+                {
+                    "partner_id": partner_id,
+                    "rule_id": rule_id,
+                    "name": name,
+                    "points": points,
+                    "res_model": res_model,
+                    "res_id": res_id,
+                }
+                for partner_id, reasons in found.items()
+                for rule_id, name, points, res_model, res_id in reasons
+            ]
+        )
+        results = {}
+        for partner in self:
+            company = partner.company_id or self.env.company
+            score = max(0, 100 - sum(reason[2] for reason in found[partner.id]))
+            if score < company.health_critical_below:
+                state = "critical"
+            elif score < company.health_at_risk_below:
+                state = "at_risk"
+            else:
+                state = "healthy"
+            results[partner.id] = (state, score)
+        previous = {partner.id: partner.health_state for partner in self}
+        self._write_health(results, today)
+        changed = {
+            pid: (previous[pid], state)
+            for pid, (state, _score) in results.items()
+            if previous[pid] and previous[pid] != state
+        }
+        if changed:
+            self._note_health_changes(changed)
+        turned_critical = [
+            pid
+            for pid, (state, _score) in results.items()
+            if state == "critical" and previous[pid] != "critical"
+        ]
+        if turned_critical:
+            self.browse(turned_critical)._schedule_health_activity()
+
+    def _write_health(self, results, today):
+        """Scores, statuses and the month's snapshots of the batch: two
+        queries."""
+        values = SQL(", ").join(
+            SQL("(%s, %s, %s)", pid, state, score)
+            for pid, (state, score) in results.items()
+        )
+        self.env.flush_all()
+        self.env.cr.execute(
+            SQL(
+                """
+                UPDATE res_partner p
+                   SET health_state = v.state, health_score = v.score,
+                       health_date = %(today)s
+                  FROM (VALUES %(values)s) AS v(id, state, score)
+                 WHERE p.id = v.id
+                """,
+                today=today,
+                values=values,
+            )
+        )
+        self.env.cr.execute(
+            SQL(
+                """
+                INSERT INTO customer_health_snapshot
+                       (partner_id, company_id, user_id, month, state, score,
+                        create_uid, write_uid, create_date, write_date)
+                SELECT p.id, p.company_id, p.user_id, %(month)s, v.state, v.score,
+                       %(uid)s, %(uid)s, now() at time zone 'UTC',
+                       now() at time zone 'UTC'
+                  FROM (VALUES %(values)s) AS v(id, state, score)
+                  JOIN res_partner p ON p.id = v.id
+                    ON CONFLICT (partner_id, month) DO UPDATE
+                   SET state = EXCLUDED.state, score = EXCLUDED.score,
+                       user_id = EXCLUDED.user_id, write_date = EXCLUDED.write_date
+                """,
+                month=today.replace(day=1),
+                uid=self.env.uid,
+                values=values,
+            )
+        )
+        self.invalidate_recordset(["health_state", "health_score", "health_date"])
+        self.env["customer.health.snapshot"].invalidate_model()
+
+    def _note_health_changes(self, changed):
+        labels = dict(self._fields["health_state"]._description_selection(self.env))
+        self.browse(list(changed))._message_log_batch(
+            {
+                pid: self.env._(
+                    "Health: %(before)s → %(after)s",
+                    before=labels[before],
+                    after=labels[after],
+                )
+                for pid, (before, after) in changed.items()
+            }
+        )
+
+    def _schedule_health_activity(self):
+        """One activity for the account owner of each customer turning
+        critical, unless one is still open."""
+        activity_type = self.env.ref("customer_value.mail_activity_health_critical")
+        open_for = set(
+            self.env["mail.activity"]
+            .search(
+                [
+                    ("res_model", "=", "res.partner"),
+                    ("res_id", "in", self.ids),
+                    ("activity_type_id", "=", activity_type.id),
+                ]
+            )
+            .mapped("res_id")
+        )
+        model_id = self.env["ir.model"]._get_id("res.partner")
+        today = fields.Date.context_today(self)
+        vals_list = []
+        for partner in self.filtered(lambda p: p.id not in open_for):
+            owner = partner.user_id
+            user = owner if owner and owner._is_internal() else None
+            vals_list.append(
+                {
+                    "res_model_id": model_id,
+                    "res_id": partner.id,
+                    "activity_type_id": activity_type.id,
+                    "summary": self.env._("Customer health is critical"),
+                    "note": "<br/>".join(
+                        reason.name for reason in partner.health_reason_ids
+                    ),
+                    "date_deadline": today + timedelta(days=activity_type.delay_count),
+                    "user_id": (user or self.env.ref("base.user_admin")).id,
+                }
+            )
+        self.env["mail.activity"].create(vals_list)
+
+    def _cron_compute_health(self, batch_size=1000):
+        """Recompute, by batches, the customers not computed today; the cron
+        commits and calls again while some remain (``_notify_progress``), so
+        an interrupted run goes on where it stopped."""
+        today = fields.Date.context_today(self)
+        self.env.flush_all()
+        rows = self.env.execute_query(
+            SQL(
+                """
+                SELECT p.id FROM res_partner p
+                 WHERE p.id IN (%(customers)s) AND p.active
+                   AND (p.health_date IS NULL OR p.health_date < %(today)s)
+              ORDER BY p.id LIMIT %(limit)s
+                """,
+                customers=self._customers_query(),
+                today=today,
+                limit=batch_size + 1,
+            )
+        )
+        batch = self.browse([row[0] for row in rows[:batch_size]])
+        batch._compute_health()
+        remaining = 0
+        if len(rows) > batch_size:
+            [(remaining,)] = self.env.execute_query(
+                SQL(
+                    """
+                    SELECT count(*) FROM res_partner p
+                     WHERE p.id IN (%(customers)s) AND p.active
+                       AND (p.health_date IS NULL OR p.health_date < %(today)s)
+                    """,
+                    customers=self._customers_query(),
+                    today=today,
+                )
+            )
+        self.env["ir.cron"]._notify_progress(done=len(batch), remaining=remaining)
+        return batch
+
+    def _cron_contact_rhythm(self, batch_size=1000):
+        """One "Check in" activity for the account owner of each customer past
+        its contact rhythm, never a second one while it is open."""
+        today = fields.Date.context_today(self)
+        activity_type = self.env.ref("customer_value.mail_activity_check_in")
+        # meetings held since yesterday's run (planned ones count once held)
+        self._backfill_last_contact(
+            since=fields.Datetime.now() - timedelta(days=2), meetings_only=True
+        )
+        rows = self.env.execute_query(
+            SQL(
+                """
+                SELECT p.id FROM res_partner p
+                 WHERE p.id IN (%(customers)s) AND p.active
+                   AND p.contact_cadence_days > 0
+                   AND (p.next_contact_date IS NULL OR p.next_contact_date <= %(today)s)
+                   AND NOT EXISTS (
+                       SELECT 1 FROM mail_activity a
+                        WHERE a.res_model = 'res.partner' AND a.res_id = p.id
+                          AND a.activity_type_id = %(type)s)
+              ORDER BY p.id LIMIT %(limit)s
+                """,
+                customers=self._customers_query(),
+                today=today,
+                type=activity_type.id,
+                limit=batch_size,
+            )
+        )
+        partners = self.browse([row[0] for row in rows])
+        model_id = self.env["ir.model"]._get_id("res.partner")
+        admin = self.env.ref("base.user_admin")
+        activities = self.env["mail.activity"].create(
+            [
+                {
+                    "res_model_id": model_id,
+                    "res_id": partner.id,
+                    "activity_type_id": activity_type.id,
+                    "summary": self.env._("Check in with the customer"),
+                    "date_deadline": today,
+                    "user_id": (
+                        partner.user_id
+                        if partner.user_id and partner.user_id._is_internal()
+                        else admin
+                    ).id,
+                }
+                for partner in partners
+            ]
+        )
+        self.env["ir.cron"]._notify_progress(
+            done=len(partners), remaining=int(len(partners) == batch_size)
+        )
+        return activities

@@ -142,6 +142,16 @@ SCREENS = [
         ".o_form_sheet",
     ),
     ("feedback_answer", answer_url, ".o_feedback_recorded:not(.d-none)"),
+    (
+        "customers_at_risk",
+        action("customer_value.res_partner_action_health"),
+        ".o_data_row",
+    ),
+    (
+        "customer_health",
+        f"/odoo/res.partner/{ref('base.res_partner_12')}",
+        ".o_notebook_headers a[name=customer_health]",
+    ),
 ]
 
 
@@ -158,6 +168,9 @@ def shoot(page, name, url, ready, folder):
         page.fill(".modal .o_field_widget[name=product_id] input", "CS-ENT")
         page.click(".o-autocomplete--dropdown-item:has-text('CS-ENT')")
         page.wait_for_selector(".modal .o_field_widget[name=proration_note]")
+    if name == "customer_health":
+        page.click(".o_notebook_headers a[name=customer_health]")
+        page.wait_for_selector(".o_field_widget[name=health_reason_ids] .o_data_row")
     page.wait_for_timeout(1500)  # charts and fonts
     page.screenshot(path=str(folder / f"{name}.png"))
 

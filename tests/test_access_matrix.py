@@ -46,6 +46,9 @@ ACL = {
     "customer.feedback.touchpoint": {**CATALOGUE, "portal": "r"},
     "customer.feedback": {**DOCUMENT, "portal": "r"},
     "customer.feedback.report": LOG,
+    "customer.health.rule": {"portal": "", "own": "r", "all": "r", "manager": "rw"},
+    "customer.health.reason": LOG,
+    "customer.health.snapshot": LOG,
     "customer.feedback.resolve.wizard": {
         "portal": "",
         "own": "crwd",

@@ -1,0 +1,51 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
+from odoo import api, fields, models
+
+
+class CustomerHealthReason(models.Model):
+    """Why a customer's health is what it is: one signal found at the last
+    computation, its value, the points it cost and the record behind it.
+    Replaced at each computation."""
+
+    _name = "customer.health.reason"
+    _description = "Customer Health Reason"
+    _order = "points desc, id"
+
+    partner_id = fields.Many2one(
+        "res.partner",
+        string="Customer",
+        required=True,
+        index=True,
+        ondelete="cascade",
+    )
+    company_id = fields.Many2one(related="partner_id.company_id", store=True)
+    rule_id = fields.Many2one(
+        "customer.health.rule", required=True, ondelete="cascade", index=True
+    )
+    name = fields.Char(string="Reason", required=True)
+    points = fields.Integer(help="Points of health this signal cost.")
+    res_model = fields.Char(string="Record Model")
+    res_id = fields.Many2oneReference(string="Record", model_field="res_model")
+    record_name = fields.Char(compute="_compute_record_name")
+
+    @api.depends("res_model", "res_id")
+    def _compute_record_name(self):
+        for reason in self:
+            name = False
+            if reason.res_model in self.env and reason.res_id:
+                record = self.env[reason.res_model].browse(reason.res_id).exists()
+                name = record.sudo().display_name if record else False
+            reason.record_name = name
+
+    def action_open_record(self):
+        """Open the record behind the reason (the answer, the movement, the
+        voucher, the invoice...)."""
+        self.ensure_one()
+        record = self.env[self.res_model].browse(self.res_id)
+        record.check_access("read")
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": self.res_model,
+            "res_id": self.res_id,
+            "views": [(False, "form")],
+        }
