@@ -3,6 +3,7 @@
 18.0.1.0.0 (rebuilt inside the test's transaction)."""
 
 import importlib.util
+from datetime import date
 from pathlib import Path
 
 from odoo.tests import tagged
@@ -12,8 +13,9 @@ from .common import CrossgradeCommon
 SCRIPTS = Path(__file__).resolve().parents[1] / "migrations" / "18.0.1.1.0"
 
 
-def _script(name):
-    spec = importlib.util.spec_from_file_location(name, SCRIPTS / f"{name}.py")
+def _script(name, version="18.0.1.1.0"):
+    folder = SCRIPTS.parent / version
+    spec = importlib.util.spec_from_file_location(name, folder / f"{name}.py")
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
@@ -83,3 +85,27 @@ class TestMigration(CrossgradeCommon):
         self.env.flush_all()
         self.assertIsNone(_script("pre-migration").migrate(self.env.cr, None))
         self.assertIsNone(_script("post-migration").migrate(self.env.cr, None))
+
+    def test_last_contact_dates_are_filled_from_history(self):
+        """18.0.1.2.0: the customers' last contact comes from the messages of
+        before the upgrade."""
+        contact = self.env["res.partner"].create(
+            {"name": "Migrated Contact", "parent_id": self.customer.id}
+        )
+        self.customer.message_post(
+            body="Renewal terms",
+            partner_ids=contact.ids,
+            message_type="comment",
+            subtype_xmlid="mail.mt_comment",
+        )
+        self.env.flush_all()
+        # as 18.0.1.1.0 left it: no last contact yet
+        self.env.cr.execute(
+            "UPDATE res_partner SET last_contact_date = NULL, next_contact_date = NULL"
+            " WHERE id = %s",
+            [self.customer.id],
+        )
+        self.customer.invalidate_recordset()
+        _script("post-migration", "18.0.1.2.0").migrate(self.env.cr, "18.0.1.1.0")
+        self.customer.invalidate_recordset()
+        self.assertEqual(self.customer.last_contact_date, date.today())
