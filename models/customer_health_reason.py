@@ -18,7 +18,7 @@ class CustomerHealthReason(models.Model):
         index=True,
         ondelete="cascade",
     )
-    company_id = fields.Many2one(related="partner_id.company_id", store=True)
+    company_id = fields.Many2one(related="partner_id.company_id")
     rule_id = fields.Many2one(
         "customer.health.rule", required=True, ondelete="cascade", index=True
     )

@@ -668,10 +668,11 @@ class ResPartner(models.Model):
         )
         model_id = self.env["ir.model"]._get_id("res.partner")
         today = fields.Date.context_today(self)
+        admin = self.env.ref("base.user_admin")
         vals_list = []
         for partner in self.filtered(lambda p: p.id not in open_for):
             owner = partner.user_id
-            user = owner if owner and owner._is_internal() else None
+            user = owner if owner and owner._is_internal() else admin
             vals_list.append(
                 {
                     "res_model_id": model_id,
@@ -682,10 +683,14 @@ class ResPartner(models.Model):
                         reason.name for reason in partner.health_reason_ids
                     ),
                     "date_deadline": today + timedelta(days=activity_type.delay_count),
-                    "user_id": (user or self.env.ref("base.user_admin")).id,
+                    "user_id": user.id,
                 }
             )
-        self.env["mail.activity"].create(vals_list)
+        # in the owners' activities, without one e-mail each (a batch may turn
+        # thousands of customers critical on the first run)
+        self.env["mail.activity"].with_context(mail_activity_quick_update=True).create(
+            vals_list
+        )
 
     def _cron_compute_health(self, batch_size=1000):
         """Recompute, by batches, the customers not computed today; the cron
@@ -755,22 +760,26 @@ class ResPartner(models.Model):
         partners = self.browse([row[0] for row in rows])
         model_id = self.env["ir.model"]._get_id("res.partner")
         admin = self.env.ref("base.user_admin")
-        activities = self.env["mail.activity"].create(
-            [
-                {
-                    "res_model_id": model_id,
-                    "res_id": partner.id,
-                    "activity_type_id": activity_type.id,
-                    "summary": self.env._("Check in with the customer"),
-                    "date_deadline": today,
-                    "user_id": (
-                        partner.user_id
-                        if partner.user_id and partner.user_id._is_internal()
-                        else admin
-                    ).id,
-                }
-                for partner in partners
-            ]
+        activities = (
+            self.env["mail.activity"]
+            .with_context(mail_activity_quick_update=True)
+            .create(
+                [
+                    {
+                        "res_model_id": model_id,
+                        "res_id": partner.id,
+                        "activity_type_id": activity_type.id,
+                        "summary": self.env._("Check in with the customer"),
+                        "date_deadline": today,
+                        "user_id": (
+                            partner.user_id
+                            if partner.user_id and partner.user_id._is_internal()
+                            else admin
+                        ).id,
+                    }
+                    for partner in partners
+                ]
+            )
         )
         self.env["ir.cron"]._notify_progress(
             done=len(partners), remaining=int(len(partners) == batch_size)
