@@ -23,7 +23,4 @@ class CalendarEvent(models.Model):
         ``res.partner._cron_contact_rhythm``)."""
         now = fields.Datetime.now()
         for event in self.filtered(lambda e: e.start and e.start <= now):
-            attendees = event.partner_ids.filtered(
-                lambda p: not p.user_ids or all(u.share for u in p.user_ids)
-            )
-            self.env["res.partner"]._note_contact(attendees.ids, event.start)
+            self.env["res.partner"]._note_contact(event.partner_ids.ids, event.start)

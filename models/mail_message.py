@@ -36,11 +36,4 @@ class MailMessage(models.Model):
             elif model in self.env and "partner_id" in self.env[model]._fields:
                 records = self.env[model].sudo().browse(res_ids).exists()
                 partner_ids.update(records.mapped("partner_id").ids)
-        partner_ids.discard(False)
-        if partner_ids:
-            # people outside the company only, not the employees
-            partners = self.env["res.partner"].sudo().browse(partner_ids).exists()
-            customers = partners.filtered(
-                lambda p: not p.user_ids or all(u.share for u in p.user_ids)
-            )
-            self.env["res.partner"]._note_contact(customers.ids)
+        self.env["res.partner"]._note_contact(partner_ids)

@@ -398,7 +398,8 @@ class ResPartner(models.Model):
     def _note_contact(self, partner_ids, when=None):
         """The customers of ``partner_ids`` (contacts or companies) were in
         touch on ``when`` (today by default): move their last contact forward,
-        in one query."""
+        in one query. The employees' own partners are left out, as in
+        ``_contacts_since_query``."""
         ids = tuple({pid for pid in partner_ids if pid})
         if not ids:
             return
@@ -413,7 +414,10 @@ class ResPartner(models.Model):
                    SET last_contact_date = %(day)s,
                        next_contact_date = %(day)s::date + p.contact_cadence_days
                  WHERE p.id IN (SELECT c.commercial_partner_id FROM res_partner c
-                                 WHERE c.id IN %(ids)s)
+                                 WHERE c.id IN %(ids)s
+                                   AND NOT EXISTS (SELECT 1 FROM res_users u
+                                                    WHERE u.partner_id = c.id
+                                                      AND NOT u.share))
                    AND (p.last_contact_date IS NULL OR p.last_contact_date < %(day)s)
                 """,
                 day=day,
@@ -666,30 +670,39 @@ class ResPartner(models.Model):
             )
             .mapped("res_id")
         )
-        model_id = self.env["ir.model"]._get_id("res.partner")
         today = fields.Date.context_today(self)
+        self.filtered(lambda p: p.id not in open_for)._schedule_owner_activities(
+            activity_type,
+            self.env._("Customer health is critical"),
+            today + timedelta(days=activity_type.delay_count),
+            note=lambda partner: "<br/>".join(partner.health_reason_ids.mapped("name")),
+        )
+
+    def _schedule_owner_activities(self, activity_type, summary, deadline, note=None):
+        """One activity of ``activity_type`` on each of these customers for
+        their salesperson (the administrator when they have none), created at
+        once and without one e-mail each (a batch may hold thousands on the
+        first run): they are in the owners' activities."""
+        model_id = self.env["ir.model"]._get_id("res.partner")
         admin = self.env.ref("base.user_admin")
         vals_list = []
-        for partner in self.filtered(lambda p: p.id not in open_for):
+        for partner in self:
             owner = partner.user_id
-            user = owner if owner and owner._is_internal() else admin
-            vals_list.append(
-                {
-                    "res_model_id": model_id,
-                    "res_id": partner.id,
-                    "activity_type_id": activity_type.id,
-                    "summary": self.env._("Customer health is critical"),
-                    "note": "<br/>".join(
-                        reason.name for reason in partner.health_reason_ids
-                    ),
-                    "date_deadline": today + timedelta(days=activity_type.delay_count),
-                    "user_id": user.id,
-                }
-            )
-        # in the owners' activities, without one e-mail each (a batch may turn
-        # thousands of customers critical on the first run)
-        self.env["mail.activity"].with_context(mail_activity_quick_update=True).create(
-            vals_list
+            vals = {
+                "res_model_id": model_id,
+                "res_id": partner.id,
+                "activity_type_id": activity_type.id,
+                "summary": summary,
+                "date_deadline": deadline,
+                "user_id": (owner if owner and owner._is_internal() else admin).id,
+            }
+            if note:
+                vals["note"] = note(partner)
+            vals_list.append(vals)
+        return (
+            self.env["mail.activity"]
+            .with_context(mail_activity_quick_update=True)
+            .create(vals_list)
         )
 
     def _cron_compute_health(self, batch_size=1000):
@@ -698,34 +711,23 @@ class ResPartner(models.Model):
         an interrupted run goes on where it stopped."""
         today = fields.Date.context_today(self)
         self.env.flush_all()
+        pending = SQL(
+            """
+              FROM res_partner p
+             WHERE p.id IN (%(customers)s) AND p.active
+               AND (p.health_date IS NULL OR p.health_date < %(today)s)
+            """,
+            customers=self._customers_query(),
+            today=today,
+        )
         rows = self.env.execute_query(
-            SQL(
-                """
-                SELECT p.id FROM res_partner p
-                 WHERE p.id IN (%(customers)s) AND p.active
-                   AND (p.health_date IS NULL OR p.health_date < %(today)s)
-              ORDER BY p.id LIMIT %(limit)s
-                """,
-                customers=self._customers_query(),
-                today=today,
-                limit=batch_size + 1,
-            )
+            SQL("SELECT p.id %s ORDER BY p.id LIMIT %s", pending, batch_size + 1)
         )
         batch = self.browse([row[0] for row in rows[:batch_size]])
         batch._compute_health()
         remaining = 0
         if len(rows) > batch_size:
-            [(remaining,)] = self.env.execute_query(
-                SQL(
-                    """
-                    SELECT count(*) FROM res_partner p
-                     WHERE p.id IN (%(customers)s) AND p.active
-                       AND (p.health_date IS NULL OR p.health_date < %(today)s)
-                    """,
-                    customers=self._customers_query(),
-                    today=today,
-                )
-            )
+            [(remaining,)] = self.env.execute_query(SQL("SELECT count(*) %s", pending))
         self.env["ir.cron"]._notify_progress(done=len(batch), remaining=remaining)
         return batch
 
@@ -758,28 +760,8 @@ class ResPartner(models.Model):
             )
         )
         partners = self.browse([row[0] for row in rows])
-        model_id = self.env["ir.model"]._get_id("res.partner")
-        admin = self.env.ref("base.user_admin")
-        activities = (
-            self.env["mail.activity"]
-            .with_context(mail_activity_quick_update=True)
-            .create(
-                [
-                    {
-                        "res_model_id": model_id,
-                        "res_id": partner.id,
-                        "activity_type_id": activity_type.id,
-                        "summary": self.env._("Check in with the customer"),
-                        "date_deadline": today,
-                        "user_id": (
-                            partner.user_id
-                            if partner.user_id and partner.user_id._is_internal()
-                            else admin
-                        ).id,
-                    }
-                    for partner in partners
-                ]
-            )
+        activities = partners._schedule_owner_activities(
+            activity_type, self.env._("Check in with the customer"), today
         )
         self.env["ir.cron"]._notify_progress(
             done=len(partners), remaining=int(len(partners) == batch_size)
