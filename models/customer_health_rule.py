@@ -189,7 +189,11 @@ class CustomerHealthRule(models.Model):
 
     def _signal_mrr_contraction(self, ids, today):
         """The customer's MRR now against its MRR ``window_days`` ago (now minus
-        the movements since), when it fell by ``threshold`` % or more."""
+        the movements since), when it fell by ``threshold`` % or more.
+
+        Every applied (``done``) change since is in today's MRR, whatever its
+        date: one applied today by a user whose day is already tomorrow
+        counts too."""
         since = today - timedelta(days=self.window_days or 90)
         rows = self._rows(
             SQL(
@@ -205,7 +209,7 @@ class CustomerHealthRule(models.Model):
                                FILTER (WHERE c.mrr_delta < 0))[1] AS last_fall
                       FROM sale_subscription_change c
                      WHERE c.partner_id IN %(ids)s AND c.state = 'done'
-                       AND c.date > %(since)s AND c.date <= %(today)s
+                       AND c.date > %(since)s
                   GROUP BY c.partner_id
                 )
                 SELECT moved.partner_id, COALESCE(now.mrr, 0) - moved.delta AS before,
@@ -217,7 +221,6 @@ class CustomerHealthRule(models.Model):
                 """,
                 ids=ids,
                 since=since,
-                today=today,
                 threshold=self.threshold,
             )
         )

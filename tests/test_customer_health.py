@@ -94,7 +94,9 @@ class TestCustomerHealth(SubscriptionCommon):
         with freeze_time(fields.Date.today() - timedelta(days=120)):
             sub = self._subscription([(self.pro, 1)])
         sub.change_plan(
-            self.basic.id, reason_id=self.reason.id, effective_date=fields.Date.today()
+            self.basic.id,
+            reason_id=self.reason.id,
+            effective_date=fields.Date.context_today(sub),
         )
         self._health()
         [reason] = self._reasons("mrr_contraction")
