@@ -5,7 +5,7 @@
     "summary": "Win, grow and keep customers: crossgrade pricing, subscription "
     "plans, plan changes and MRR movements, customer vouchers with reminders, "
     "customer feedback (NPS, CSAT, CES) with follow-ups",
-    "version": "18.0.1.2.0",
+    "version": "18.0.1.3.0",
     "category": "Sales/Sales",
     "website": "https://github.com/customer-value/customer_value",
     "author": "customer_value contributors",
@@ -54,6 +54,7 @@
         "views/customer_voucher_type_views.xml",
         "views/customer_feedback_touchpoint_views.xml",
         "views/customer_health_rule_views.xml",
+        "views/customer_value_goal_views.xml",
         "wizards/customer_feedback_resolve_wizard_views.xml",
         "views/customer_feedback_views.xml",
         "views/customer_feedback_templates.xml",
@@ -76,5 +77,6 @@
         "demo/customer_voucher_demo.xml",
         "demo/customer_feedback_demo.xml",
         "demo/customer_health_demo.xml",
+        "demo/customer_value_goal_demo.xml",
     ],
 }

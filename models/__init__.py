@@ -14,6 +14,7 @@ from . import (
     customer_health_rule,
     customer_health_reason,
     customer_health_snapshot,
+    customer_value_goal,
     customer_voucher,
     customer_voucher_grant,
     customer_voucher_reminder,

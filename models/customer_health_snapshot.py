@@ -27,9 +27,19 @@ class CustomerHealthSnapshot(models.Model):
     user_id = fields.Many2one(
         "res.users", string="Salesperson", readonly=True, index=True
     )
+    plan_family_id = fields.Many2one(
+        "subscription.plan.family", string="Plan", readonly=True, index=True
+    )
     month = fields.Date(required=True, index=True, help="First day of the month.")
     state = fields.Selection(HEALTH_STATES, string="Health", required=True)
     score = fields.Integer(aggregator="avg")
+    contact_state = fields.Selection(
+        [("in_rhythm", "Within rhythm"), ("due", "Past rhythm")],
+        string="Contact",
+        readonly=True,
+        help="Whether the customer was within their contact rhythm (next contact "
+        "date still ahead) when health was last computed that month.",
+    )
 
     _sql_constraints = [
         (

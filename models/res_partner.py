@@ -335,6 +335,16 @@ class ResPartner(models.Model):
         copy=False,
         groups="sales_team.group_sale_salesman",
     )
+    health_plan_family_id = fields.Many2one(
+        "subscription.plan.family",
+        string="Plan",
+        readonly=True,
+        copy=False,
+        index="btree_not_null",
+        groups="sales_team.group_sale_salesman",
+        help="The plan family of the customer's largest running subscription, "
+        "as of the last health computation.",
+    )
     health_reason_ids = fields.One2many(
         "customer.health.reason",
         "partner_id",
@@ -599,7 +609,7 @@ class ResPartner(models.Model):
             self.browse(turned_critical)._schedule_health_activity()
 
     def _write_health(self, results, today):
-        """Scores, statuses and the month's snapshots of the batch: two
+        """Scores, statuses, plans and the month's snapshots of the batch: two
         queries."""
         values = SQL(", ").join(
             SQL("(%s, %s, %s)", pid, state, score)
@@ -609,12 +619,27 @@ class ResPartner(models.Model):
         self.env.cr.execute(
             SQL(
                 """
+                WITH plan AS (
+                    SELECT DISTINCT ON (s.commercial_partner_id)
+                           s.commercial_partner_id AS partner_id, t.plan_family_id
+                      FROM sale_subscription s
+                      JOIN sale_subscription_line l ON l.sale_subscription_id = s.id
+                      JOIN product_product pp ON pp.id = l.product_id
+                      JOIN product_template t ON t.id = pp.product_tmpl_id
+                     WHERE s.commercial_partner_id IN %(ids)s AND s.revenue_active
+                       AND t.plan_family_id IS NOT NULL
+                  ORDER BY s.commercial_partner_id, s.mrr DESC NULLS LAST,
+                           l.price_subtotal DESC, l.id
+                )
                 UPDATE res_partner p
                    SET health_state = v.state, health_score = v.score,
-                       health_date = %(today)s
+                       health_date = %(today)s,
+                       health_plan_family_id = plan.plan_family_id
                   FROM (VALUES %(values)s) AS v(id, state, score)
+             LEFT JOIN plan ON plan.partner_id = v.id
                  WHERE p.id = v.id
                 """,
+                ids=tuple(results),
                 today=today,
                 values=values,
             )
@@ -623,23 +648,33 @@ class ResPartner(models.Model):
             SQL(
                 """
                 INSERT INTO customer_health_snapshot
-                       (partner_id, company_id, user_id, month, state, score,
+                       (partner_id, company_id, user_id, plan_family_id, month,
+                        state, score, contact_state,
                         create_uid, write_uid, create_date, write_date)
-                SELECT p.id, p.company_id, p.user_id, %(month)s, v.state, v.score,
+                SELECT p.id, p.company_id, p.user_id, p.health_plan_family_id,
+                       %(month)s, v.state, v.score,
+                       CASE WHEN p.next_contact_date > %(today)s THEN 'in_rhythm'
+                            ELSE 'due' END,
                        %(uid)s, %(uid)s, now() at time zone 'UTC',
                        now() at time zone 'UTC'
                   FROM (VALUES %(values)s) AS v(id, state, score)
                   JOIN res_partner p ON p.id = v.id
                     ON CONFLICT (partner_id, month) DO UPDATE
                    SET state = EXCLUDED.state, score = EXCLUDED.score,
-                       user_id = EXCLUDED.user_id, write_date = EXCLUDED.write_date
+                       user_id = EXCLUDED.user_id,
+                       plan_family_id = EXCLUDED.plan_family_id,
+                       contact_state = EXCLUDED.contact_state,
+                       write_date = EXCLUDED.write_date
                 """,
                 month=today.replace(day=1),
+                today=today,
                 uid=self.env.uid,
                 values=values,
             )
         )
-        self.invalidate_recordset(["health_state", "health_score", "health_date"])
+        self.invalidate_recordset(
+            ["health_state", "health_score", "health_date", "health_plan_family_id"]
+        )
         self.env["customer.health.snapshot"].invalidate_model()
 
     def _note_health_changes(self, changed):

@@ -140,6 +140,20 @@ def sample_records(env, company, owner):
         "customer.voucher.reminder.step": voucher_type.reminder_step_ids,
         "customer.voucher": voucher,
         "customer.voucher.reminder": reminder,
+        "customer.value.goal": env["customer.value.goal"].create(
+            {
+                "name": "NPS this year",
+                "metric": "nps",
+                "date_start": fields.Date.context_today(customer).replace(
+                    day=1, month=1
+                ),
+                "date_end": fields.Date.context_today(customer).replace(
+                    day=31, month=12
+                ),
+                "target_value": 40,
+                "company_id": company.id,
+            }
+        ),
         "plan": basic,
         "reason": reason,
     }

@@ -49,6 +49,7 @@ ACL = {
     "customer.health.rule": {"portal": "", "own": "r", "all": "r", "manager": "rw"},
     "customer.health.reason": LOG,
     "customer.health.snapshot": LOG,
+    "customer.value.goal": {"portal": "", "own": "", "all": "", "manager": "crwd"},
     "customer.feedback.resolve.wizard": {
         "portal": "",
         "own": "crwd",
@@ -84,6 +85,7 @@ ACTIONS = {
     ("sale.subscription", "change_plan"): {"all", "manager"},
     ("sale.subscription", "action_close_subscription"): {"all", "manager"},
     ("sale.subscription.change", "action_cancel"): {"all", "manager"},
+    ("customer.value.goal", "action_refresh"): {"manager"},
 }
 
 
