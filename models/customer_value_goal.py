@@ -210,16 +210,15 @@ class CustomerValueGoal(models.Model):
     def _metric_value(self, date_from, date_to):
         return getattr(self, f"_metric_{self.metric}")(date_from, date_to)
 
-    def _aggregate(self, model, domain, aggregate):
-        [(value,)] = (
+    def _aggregate(self, model, domain, *aggregates):
+        return (
             self.env[model]
             .sudo()
             ._read_group(
                 [("company_id", "in", [self.company_id.id, False]), *domain],
-                aggregates=[aggregate],
-            )
+                aggregates=aggregates,
+            )[0]
         )
-        return value
 
     def _datetime_domain(self, field, date_from, date_to):
         return [
@@ -229,7 +228,12 @@ class CustomerValueGoal(models.Model):
 
     def _feedback(self, measure, date_from, date_to, date_field="date"):
         domain = self._datetime_domain(date_field, date_from, date_to)
-        return self._aggregate("customer.feedback.report", domain, f"{measure}:avg")
+        # an average of no answer is no value, not 0 (the measure is NULL on
+        # the rows it does not concern: count counts the others)
+        value, count = self._aggregate(
+            "customer.feedback.report", domain, f"{measure}:avg", f"{measure}:count"
+        )
+        return value if count else None
 
     def _metric_nps(self, date_from, date_to):
         return self._feedback("nps", date_from, date_to)
@@ -325,8 +329,10 @@ class CustomerValueGoal(models.Model):
         )
 
     def _metric_voucher_redemption(self, date_from, date_to):
-        (rate,) = self._vouchers(["redeemed_rate:avg"], date_from, date_to)
-        return rate
+        rate, count = self._vouchers(
+            ["redeemed_rate:avg", "__count"], date_from, date_to
+        )
+        return rate if count else None
 
     def _metric_voucher_breakage(self, date_from, date_to):
         value, expired = self._vouchers(
@@ -336,14 +342,15 @@ class CustomerValueGoal(models.Model):
 
     def _metric_crossgrade_wins(self, date_from, date_to):
         domain = self._datetime_domain("date", date_from, date_to)
-        wins = self._aggregate(
+        (wins,) = self._aggregate(
             "crossgrade.win.report", domain, "order_id:count_distinct"
         )
         return float(wins)
 
     def _metric_crossgrade_revenue(self, date_from, date_to):
         domain = self._datetime_domain("date", date_from, date_to)
-        return self._aggregate("crossgrade.win.report", domain, "revenue:sum") or 0.0
+        (revenue,) = self._aggregate("crossgrade.win.report", domain, "revenue:sum")
+        return revenue
 
     def _snapshot_share(self, field, value, date_to):
         """Share of the customers whose snapshot of the month of ``date_to``

@@ -11,5 +11,5 @@ class TestCustomerHealthXmlrpc(XmlrpcCase):
         # follow-up is not overdue yet): at risk below 80
         self.assertEqual(
             self._run_readme_example("### Health over XML-RPC"),
-            ["at_risk 70", "30 customer.feedback Unsatisfied"],
+            ["at_risk 70", "30 customer.feedback Unsatisfied", "False False 0.0"],
         )

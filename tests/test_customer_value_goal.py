@@ -160,6 +160,9 @@ class TestCustomerValueGoal(SubscriptionCommon):
         # a goal not started yet has a baseline and no current value
         later = self._goal("nps", "2027-01-01", "2027-12-31", 50)
         self.assertEqual(self._values(later), (40.0, False, 0.0, False))
+        # no answer is no value, not an NPS of 0
+        empty = self._goal("nps", "2001-01-01", "2001-12-31", 50)
+        self.assertEqual(self._values(empty), (False, False, 0.0, False))
 
     def test_vouchers_redemption_and_breakage(self):
         voucher_type = self.env["customer.voucher.type"].create(
@@ -186,6 +189,8 @@ class TestCustomerValueGoal(SubscriptionCommon):
         self.assertEqual(self._values(redemption), (False, 75.0, 93.75, False))
         breakage = self._goal("voucher_breakage", "2026-03-01", "2026-03-31", 10)
         self.assertEqual(self._values(breakage), (False, 25.0, 0.0, False))
+        none_ending = self._goal("voucher_redemption", "2026-05-01", "2026-05-31", 80)
+        self.assertEqual(self._values(none_ending), (False, False, 0.0, False))
 
     def _snapshot(self, partner, month, state, contact_state):
         self.env["customer.health.snapshot"].create(
