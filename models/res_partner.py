@@ -9,6 +9,14 @@ from odoo.tools import SQL
 from .customer_health_snapshot import HEALTH_STATES
 
 
+def _group_ids(values):
+    """{id: key} -> {key: [ids]}"""
+    groups = defaultdict(list)
+    for record_id, key in values.items():
+        groups[key].append(record_id)
+    return groups
+
+
 class ResPartner(models.Model):
     _inherit = "res.partner"
 
@@ -559,10 +567,12 @@ class ResPartner(models.Model):
         today = fields.Date.context_today(self)
         self.env.flush_all()  # the signals are read in SQL
         rules = self.env["customer.health.rule"].search([])
+        langs = self._health_langs()
         found = defaultdict(list)
-        for rule in rules:
-            for partner_id, reasons in rule._signal(self.ids, today).items():
-                found[partner_id] += [(rule.id, *reason) for reason in reasons]
+        for lang, ids in _group_ids(langs).items():
+            for rule in rules.with_context(lang=lang):
+                for partner_id, reasons in rule._signal(ids, today).items():
+                    found[partner_id] += [(rule.id, *reason) for reason in reasons]
         self.env["customer.health.reason"].search(
             [("partner_id", "in", self.ids)]
         ).unlink()
@@ -599,7 +609,7 @@ class ResPartner(models.Model):
             if previous[pid] and previous[pid] != state
         }
         if changed:
-            self._note_health_changes(changed)
+            self._note_health_changes(changed, langs)
         turned_critical = [
             pid
             for pid, (state, _score) in results.items()
@@ -677,18 +687,30 @@ class ResPartner(models.Model):
         )
         self.env["customer.health.snapshot"].invalidate_model()
 
-    def _note_health_changes(self, changed):
-        labels = dict(self._fields["health_state"]._description_selection(self.env))
-        self.browse(list(changed))._message_log_batch(
-            {
-                pid: self.env._(
+    def _health_langs(self):
+        """The language each customer's reasons and notes are written in:
+        their salesperson's, who reads them (else the company's)."""
+        return {
+            partner.id: partner.user_id.lang
+            or (partner.company_id or self.env.company).partner_id.lang
+            or self.env.lang
+            or "en_US"
+            for partner in self
+        }
+
+    def _note_health_changes(self, changed, langs):
+        bodies = {}
+        for lang, ids in _group_ids({pid: langs[pid] for pid in changed}).items():
+            env = self.with_context(lang=lang).env
+            labels = dict(self._fields["health_state"]._description_selection(env))
+            for pid in ids:
+                before, after = changed[pid]
+                bodies[pid] = env._(
                     "Health: %(before)s → %(after)s",
                     before=labels[before],
                     after=labels[after],
                 )
-                for pid, (before, after) in changed.items()
-            }
-        )
+        self.browse(list(changed))._message_log_batch(bodies)
 
     def _schedule_health_activity(self):
         """One activity for the account owner of each customer turning

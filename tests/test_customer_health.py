@@ -90,6 +90,20 @@ class TestCustomerHealth(SubscriptionCommon):
             (action["res_model"], action["res_id"]), ("customer.feedback", answer.id)
         )
 
+    def test_reasons_and_notes_in_the_salespersons_language(self):
+        self.env["res.lang"]._activate_lang("pt_BR")
+        self.env["ir.module.module"]._load_module_terms(["customer_value"], ["pt_BR"])
+        self.salesman.lang = "pt_BR"
+        self._subscription()
+        self._health()
+        self._answer(3, "2026-10-02 10:00:00")
+        self._health()
+        [reason] = self._reasons("feedback")
+        self.assertEqual(
+            reason.name, "Detrator: nota 3 em 02/10/2026 (Support follow-up)"
+        )
+        self.assertIn("Saúde: Saudável → Em risco", self.customer.message_ids[0].body)
+
     def test_mrr_contraction_and_scheduled_downgrade(self):
         with freeze_time(fields.Date.today() - timedelta(days=120)):
             sub = self._subscription([(self.pro, 1)])
