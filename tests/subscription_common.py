@@ -1,4 +1,6 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
+from freezegun import freeze_time
+
 from odoo import Command
 from odoo.tests import TransactionCase, new_test_user
 
@@ -82,6 +84,49 @@ class SubscriptionCommon(TransactionCase):
         cls.stage_in_progress = cls.env.ref(
             "subscription_oca.subscription_stage_in_progress"
         )
+
+    @classmethod
+    def _known_quarter(cls, company_name):
+        """A company of its own (demo data stays out) with customers A, B and
+        C (``cls.a``...) and their subscriptions (``cls.sub_a``...):
+
+        Jan: A new Pro 30, B new Enterprise 100                 -> closing 130
+        Feb: A upgrade to Enterprise +70, B downgrade to Pro -70,
+             C new Basic 10                                     -> closing 140
+        Mar: A expansion to 2 seats +100, C churn -10,
+             B cross-sell Support +20                           -> closing 250
+        """
+        company = cls.env["res.company"].create(
+            {"name": company_name, "currency_id": cls.currency.id}
+        )
+        cls.env.user.company_ids |= company
+        cls.a, cls.b, cls.c = cls.env["res.partner"].create(
+            [
+                {"name": name, "is_company": True, "company_id": company.id}
+                for name in ("A", "B", "C")
+            ]
+        )
+        values = {"company_id": company.id}
+        with freeze_time("2026-01-05"):
+            cls.sub_a = cls._subscription([(cls.pro, 1)], partner=cls.a, **values)
+        with freeze_time("2026-01-10"):
+            cls.sub_b = cls._subscription(
+                [(cls.enterprise, 1)], partner=cls.b, **values
+            )
+        with freeze_time("2026-02-03"):
+            cls.sub_a.change_plan(cls.enterprise.id)
+            cls.sub_b.change_plan(
+                cls.pro.id, reason_id=cls.reason.id, effective_date="2026-02-03"
+            )
+            cls.sub_c = cls._subscription([(cls.basic, 1)], partner=cls.c, **values)
+        with freeze_time("2026-03-12"):
+            cls.sub_a.change_plan(cls.enterprise.id, quantity=2)
+            cls.sub_c.close_subscription(cls.close_reason.id)
+            cls.env["sale.subscription.line"].create(
+                {"sale_subscription_id": cls.sub_b.id, "product_id": cls.support.id}
+            )
+        cls.env.flush_all()
+        return company
 
     @classmethod
     def _subscription(cls, lines=None, partner=None, start=True, template=None, **vals):

@@ -15,50 +15,13 @@ from .subscription_common import SubscriptionCommon
 
 @tagged("post_install", "-at_install")
 class TestCustomerValueGoal(SubscriptionCommon):
-    """The known quarter of test_subscription_report in Goal Co:
-
-    Jan: A new Pro 30, B new Enterprise 100                 -> closing 130
-    Feb: A upgrade to Enterprise +70, B downgrade to Pro -70,
-         C new Basic 10                                     -> closing 140
-    Mar: A expansion to 2 seats +100, C churn -10,
-         B cross-sell Support +20                           -> closing 250
-    """
+    """The known quarter (SubscriptionCommon._known_quarter) in Goal Co."""
 
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.goal_company = cls.env["res.company"].create(
-            {"name": "Goal Co", "currency_id": cls.currency.id}
-        )
-        cls.env.user.company_ids |= cls.goal_company
+        cls.goal_company = cls._known_quarter("Goal Co")
         cls.manager.company_ids |= cls.goal_company
-        Partner = cls.env["res.partner"]
-        cls.a, cls.b, cls.c = Partner.create(
-            [
-                {"name": n, "is_company": True, "company_id": cls.goal_company.id}
-                for n in ("A", "B", "C")
-            ]
-        )
-        company = {"company_id": cls.goal_company.id}
-        with freeze_time("2026-01-05"):
-            cls.sub_a = cls._subscription([(cls.pro, 1)], partner=cls.a, **company)
-        with freeze_time("2026-01-10"):
-            cls.sub_b = cls._subscription(
-                [(cls.enterprise, 1)], partner=cls.b, **company
-            )
-        with freeze_time("2026-02-03"):
-            cls.sub_a.change_plan(cls.enterprise.id)
-            cls.sub_b.change_plan(
-                cls.pro.id, reason_id=cls.reason.id, effective_date="2026-02-03"
-            )
-            cls.sub_c = cls._subscription([(cls.basic, 1)], partner=cls.c, **company)
-        with freeze_time("2026-03-12"):
-            cls.sub_a.change_plan(cls.enterprise.id, quantity=2)
-            cls.sub_c.close_subscription(cls.close_reason.id)
-            cls.env["sale.subscription.line"].create(
-                {"sale_subscription_id": cls.sub_b.id, "product_id": cls.support.id}
-            )
-        cls.env.flush_all()
 
     def _goal(self, metric, start, end, target, user=None):
         Goal = self.env["customer.value.goal"]

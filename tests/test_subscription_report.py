@@ -1,8 +1,6 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
 from datetime import date
 
-from freezegun import freeze_time
-
 from odoo.tests import tagged
 
 from .subscription_common import SubscriptionCommon
@@ -22,34 +20,7 @@ class TestSubscriptionReport(SubscriptionCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.report_company = cls.env["res.company"].create(
-            {"name": "Report Co", "currency_id": cls.currency.id}
-        )
-        cls.env.user.company_ids |= cls.report_company
-        Partner = cls.env["res.partner"]
-        cls.a, cls.b, cls.c = Partner.create(
-            [{"name": n, "is_company": True} for n in ("A", "B", "C")]
-        )
-        company = {"company_id": cls.report_company.id}
-        with freeze_time("2026-01-05"):
-            cls.sub_a = cls._subscription([(cls.pro, 1)], partner=cls.a, **company)
-        with freeze_time("2026-01-10"):
-            cls.sub_b = cls._subscription(
-                [(cls.enterprise, 1)], partner=cls.b, **company
-            )
-        with freeze_time("2026-02-03"):
-            cls.sub_a.change_plan(cls.enterprise.id)
-            cls.sub_b.change_plan(
-                cls.pro.id, reason_id=cls.reason.id, effective_date="2026-02-03"
-            )
-            cls.sub_c = cls._subscription([(cls.basic, 1)], partner=cls.c, **company)
-        with freeze_time("2026-03-12"):
-            cls.sub_a.change_plan(cls.enterprise.id, quantity=2)
-            cls.sub_c.close_subscription(cls.close_reason.id)
-            cls.env["sale.subscription.line"].create(
-                {"sale_subscription_id": cls.sub_b.id, "product_id": cls.support.id}
-            )
-        cls.env.flush_all()
+        cls.report_company = cls._known_quarter("Report Co")
 
     def _month(self, month):
         return self.env["sale.subscription.mrr.report"].search_read(
