@@ -1,9 +1,10 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
-from odoo import fields, models, tools
+from odoo import fields, models
 from odoo.tools import SQL
 
 from ..models.customer_feedback import CATEGORIES, SOURCES, STATES
 from ..models.customer_feedback_touchpoint import METRICS
+from .sql_view import create_sql_view
 
 ASKED = ("sent", "answered", "expired")
 
@@ -213,11 +214,4 @@ class CustomerFeedbackReport(models.Model):
         )
 
     def init(self):
-        tools.drop_view_if_exists(self.env.cr, self._table)
-        self.env.cr.execute(
-            SQL(
-                "CREATE OR REPLACE VIEW %s AS (%s)",
-                SQL.identifier(self._table),
-                self._query(),
-            )
-        )
+        create_sql_view(self)

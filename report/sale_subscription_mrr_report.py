@@ -1,7 +1,9 @@
 # Copyright 2026 customer_value contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
-from odoo import fields, models, tools
+from odoo import fields, models
 from odoo.tools import SQL
+
+from .sql_view import create_sql_view
 
 
 class SaleSubscriptionMrrReport(models.Model):
@@ -147,11 +149,4 @@ class SaleSubscriptionMrrReport(models.Model):
         )
 
     def init(self):
-        tools.drop_view_if_exists(self.env.cr, self._table)
-        self.env.cr.execute(
-            SQL(
-                "CREATE OR REPLACE VIEW %s AS (%s)",
-                SQL.identifier(self._table),
-                self._query(),
-            )
-        )
+        create_sql_view(self)
