@@ -41,7 +41,7 @@ class CustomerValueGoal(models.Model):
 
     _name = "customer.value.goal"
     _description = "Customer Value Goal"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["mail.thread", "mail.activity.mixin", "customer.value.input.mixin"]
     _order = "date_start desc, id desc"
     _check_company_auto = True
 
