@@ -19,6 +19,7 @@
         "sale_management",
         "subscription_oca",
         "survey",
+        "spreadsheet_dashboard",
     ],
     "data": [
         "security/security.xml",
@@ -64,6 +65,7 @@
         "wizards/sale_subscription_change_plan_wizard_views.xml",
         "wizards/close_reason_wizard_views.xml",
         "views/menus.xml",
+        "data/spreadsheet_dashboard_data.xml",
     ],
     "post_init_hook": "post_init_hook",
     "assets": {

@@ -1,0 +1,110 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
+"""The Customer Value dashboard (spreadsheet_dashboard): every data source of
+its spreadsheet names fields that exist and group or aggregate as used, the
+demo data fills each of them, only sales managers see it, and it loads in the
+browser."""
+
+import base64
+import json
+
+from odoo.tests import HttpCase, TransactionCase, new_test_user, tagged
+
+
+def dashboard_json(env):
+    dashboard = env.ref("customer_value.spreadsheet_dashboard_customer_value")
+    return json.loads(base64.b64decode(dashboard.spreadsheet_binary_data))
+
+
+def data_sources(spreadsheet):
+    """(name, model, domain, measures, groupbys) of each chart, pivot and
+    list, and the fields each list shows."""
+    for sheet in spreadsheet["sheets"]:
+        for figure in sheet["figures"]:
+            meta = figure["data"]["metaData"]
+            yield (
+                figure["id"],
+                meta["resModel"],
+                figure["data"]["searchParams"]["domain"],
+                [meta["measure"]],
+                meta["groupBy"],
+            )
+    for pivot in spreadsheet["pivots"].values():
+        yield (
+            pivot["name"],
+            pivot["model"],
+            pivot["domain"],
+            [measure["fieldName"] for measure in pivot["measures"]],
+            [
+                f"{row['fieldName']}:{row['granularity']}"
+                if row.get("granularity")
+                else row["fieldName"]
+                for row in pivot["rows"] + pivot["columns"]
+            ],
+        )
+
+
+@tagged("post_install", "-at_install")
+class TestDashboard(TransactionCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.spreadsheet = dashboard_json(cls.env)
+
+    def test_data_sources_name_real_fields(self):
+        sources = list(data_sources(self.spreadsheet))
+        self.assertEqual(len(sources), 7, "six charts and the MRR bridge")
+        for name, model, domain, measures, groupbys in sources:
+            with self.subTest(source=name):
+                fields = self.env[model].fields_get(
+                    attributes=["groupable", "aggregator", "store"]
+                )
+                for measure in measures:
+                    if measure != "__count":
+                        self.assertTrue(fields[measure].get("aggregator"), measure)
+                for groupby in groupbys:
+                    self.assertTrue(fields[groupby.split(":")[0]]["groupable"], groupby)
+                # the spreadsheet runs exactly this read_group
+                self.env[model].read_group(domain, measures, groupbys, lazy=False)
+        for data_list in self.spreadsheet["lists"].values():
+            fields = self.env[data_list["model"]].fields_get()
+            for column in data_list["columns"]:
+                self.assertIn(column, fields)
+            self.env[data_list["model"]].search_read(
+                data_list["domain"], data_list["columns"]
+            )
+
+    def test_demo_data_fills_every_chart_and_table(self):
+        """On the demo database each chart, the MRR bridge and the goals have
+        figures to show (the tour checks the browser draws them)."""
+        self.assertTrue(self.env.ref("customer_value.goal_nps_year"))
+        for name, model, domain, measures, groupbys in data_sources(self.spreadsheet):
+            with self.subTest(source=name):
+                groups = self.env[model].read_group(
+                    domain, measures, groupbys, lazy=False
+                )
+                self.assertTrue(groups, f"{name}: no demo figures")
+        [goals] = self.spreadsheet["lists"].values()
+        self.assertGreaterEqual(self.env[goals["model"]].search_count([]), 5)
+
+    def test_only_sales_managers_see_it(self):
+        manager = new_test_user(
+            self.env, login="dash_manager", groups="sales_team.group_sale_manager"
+        )
+        salesman = new_test_user(
+            self.env, login="dash_salesman", groups="sales_team.group_sale_salesman"
+        )
+        dashboard = self.env.ref("customer_value.spreadsheet_dashboard_customer_value")
+        Dashboard = self.env["spreadsheet.dashboard"]
+        self.assertIn(dashboard, Dashboard.with_user(manager).search([]))
+        self.assertNotIn(dashboard, Dashboard.with_user(salesman).search([]))
+        self.assertEqual(dashboard.dashboard_group_id.name, "Sales")
+
+
+@tagged("post_install", "-at_install")
+class TestDashboardUi(HttpCase):
+    def test_dashboard_loads_in_the_browser(self):
+        self.start_tour(
+            "/odoo/action-spreadsheet_dashboard.ir_actions_dashboard_action",
+            "customer_value_dashboard",
+            login="admin",
+        )
