@@ -5,6 +5,7 @@ Run by scripts/screenshots against a running server on the demo database:
 Drives Debian's Chromium with Playwright (no browser download).
 """
 
+import re
 import sys
 import xmlrpc.client
 from pathlib import Path
@@ -152,6 +153,12 @@ SCREENS = [
         f"/odoo/res.partner/{ref('base.res_partner_12')}",
         ".o_notebook_headers a[name=customer_health]",
     ),
+    ("goals", action("customer_value.customer_value_goal_action"), ".o_data_row"),
+    (
+        "dashboard",
+        "/odoo/action-spreadsheet_dashboard.ir_actions_dashboard_action",
+        ".o_spreadsheet_dashboard_action .o_search_panel",
+    ),
 ]
 
 
@@ -168,6 +175,13 @@ def shoot(page, name, url, ready, folder):
         page.fill(".modal .o_field_widget[name=product_id] input", "CS-ENT")
         page.click(".o-autocomplete--dropdown-item:has-text('CS-ENT')")
         page.wait_for_selector(".modal .o_field_widget[name=proration_note]")
+    if name == "dashboard":
+        # its name in English or Persian
+        page.locator(
+            ".o_search_panel li", has_text=re.compile("Customer Value|ارزش مشتری")
+        ).click()
+        page.wait_for_selector(".o-figure canvas")
+        page.wait_for_timeout(3000)  # the pivot and the list load after the charts
     if name == "customer_health":
         page.click(".o_notebook_headers a[name=customer_health]")
         page.wait_for_selector(".o_field_widget[name=health_reason_ids] .o_data_row")
