@@ -3,6 +3,8 @@
 from . import customer_value_input_mixin
 from . import (
     calendar_event,
+    crm_lead,
+    crm_lost_reason,
     crossgrade_check_template,
     crossgrade_competitor,
     crossgrade_competitor_product,

@@ -1,0 +1,153 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
+from dateutil.relativedelta import relativedelta
+from markupsafe import Markup, escape
+
+from odoo import api, fields, models
+
+
+class CrmLead(models.Model):
+    _inherit = "crm.lead"
+
+    reoffer_date = fields.Date(
+        string="Re-offer On",
+        compute="_compute_reoffer_date",
+        store=True,
+        index="btree_not_null",
+        copy=False,
+        help="When this lost lead comes back as a new opportunity (from its lost "
+        "reason). Restoring the lead cancels it.",
+    )
+    reoffer_of_id = fields.Many2one(
+        "crm.lead",
+        string="Re-offer Of",
+        readonly=True,
+        copy=False,
+        index="btree_not_null",
+        ondelete="set null",
+        help="The lost lead this opportunity offers again.",
+    )
+    reoffer_ids = fields.One2many(
+        "crm.lead",
+        "reoffer_of_id",
+        string="Re-offers",
+        context={"active_test": False},
+    )
+    reoffer_win_rate = fields.Float(
+        string="Re-offer Win Rate (%)",
+        compute="_compute_reoffer_win_rate",
+        store=True,
+        aggregator="avg",
+        help="100 for a re-offer won, 0 for another re-offer (empty otherwise): "
+        "its average is the share of re-offers won.",
+    )
+
+    @api.depends("active", "lost_reason_id", "date_closed")
+    def _compute_reoffer_date(self):
+        for lead in self:
+            months = lead.lost_reason_id.reoffer_after_months
+            if lead.active or not months or not lead.date_closed:
+                lead.reoffer_date = False
+            else:
+                lead.reoffer_date = lead.date_closed.date() + relativedelta(
+                    months=months
+                )
+
+    @api.depends("reoffer_of_id", "active", "stage_id.is_won")
+    def _compute_reoffer_win_rate(self):
+        for lead in self:
+            if not lead.reoffer_of_id:
+                lead.reoffer_win_rate = False
+            else:
+                won = lead.active and lead.stage_id.is_won
+                lead.reoffer_win_rate = 100.0 if won else 0.0
+
+    @api.model
+    def _reoffer_due_domain(self, day):
+        return [
+            ("active", "=", False),
+            ("reoffer_date", "<=", day),
+            ("reoffer_ids", "=", False),
+        ]
+
+    @api.model
+    def _cron_reoffer(self, batch_size=100):
+        """Offer again, by batches, the leads lost with a reason that asks for
+        it once their time has come: one new opportunity per lost lead, never
+        a second (the new one links back to it), so a run that is interrupted
+        or runs twice does not offer anything twice."""
+        Lead = self.with_context(active_test=False)
+        today = fields.Date.context_today(self)
+        domain = self._reoffer_due_domain(today)
+        lost = Lead.search(domain, limit=batch_size, order="reoffer_date, id")
+        lost._reoffer()
+        remaining = Lead.search_count(domain) if len(lost) == batch_size else 0
+        self.env["ir.cron"]._notify_progress(done=len(lost), remaining=remaining)
+        return lost
+
+    def _reoffer(self):
+        """Create the new opportunity of each lost lead ``self``, with a
+        "Re-offer" activity due today for its salesperson."""
+        activity_type = self.env.ref("customer_value.mail_activity_reoffer")
+        today = fields.Date.context_today(self)
+        new_leads = self.env["crm.lead"]
+        for lead in self:
+            # the original salesperson if still active, else the team leader
+            user = lead.user_id if lead.user_id.active else lead.team_id.user_id
+            new_leads |= (
+                self.env["crm.lead"]
+                .with_company(lead.company_id or self.env.company)
+                .create(
+                    {
+                        "name": self.env._("Re-offer: %(name)s", name=lead.name),
+                        "type": "opportunity",
+                        "partner_id": lead.partner_id.id,
+                        "contact_name": lead.contact_name,
+                        "partner_name": lead.partner_name,
+                        "email_from": lead.email_from,
+                        "phone": lead.phone,
+                        "user_id": user.id,
+                        "team_id": lead.team_id.id,
+                        "company_id": lead.company_id.id,
+                        "expected_revenue": lead.expected_revenue,
+                        "tag_ids": [fields.Command.set(lead.tag_ids.ids)],
+                        "source_id": lead.source_id.id,
+                        "medium_id": lead.medium_id.id,
+                        "campaign_id": lead.campaign_id.id,
+                        "description": lead._reoffer_description(),
+                        "reoffer_of_id": lead.id,
+                    }
+                )
+            )
+        # the salespeople find them in their activities: no e-mail each
+        for new in new_leads.with_context(mail_activity_quick_update=True):
+            new.activity_schedule(
+                act_type_xmlid="customer_value.mail_activity_reoffer",
+                date_deadline=today,
+                summary=activity_type.summary or activity_type.name,
+                user_id=new.user_id.id or self.env.user.id,
+            )
+        return new_leads
+
+    def _reoffer_description(self):
+        """The lost lead's reason, date, products quoted and notes."""
+        self.ensure_one()
+        parts = [
+            Markup("<p>%s</p>")
+            % self.env._(
+                "Lost on %(date)s: %(reason)s.",
+                date=self.date_closed.date() if self.date_closed else "",
+                reason=self.lost_reason_id.name,
+            )
+        ]
+        products = self.order_ids.order_line.product_id
+        if products:
+            parts.append(
+                Markup("<p>%s</p>")
+                % self.env._(
+                    "Quoted then: %(products)s.",
+                    products=", ".join(products.mapped("display_name")),
+                )
+            )
+        if self.description:
+            parts.append(Markup(self.description))
+        return Markup("").join(escape(part) for part in parts)
