@@ -3,6 +3,7 @@ from dateutil.relativedelta import relativedelta
 from markupsafe import Markup, escape
 
 from odoo import api, fields, models
+from odoo.tools import format_date
 
 
 class CrmLead(models.Model):
@@ -86,19 +87,24 @@ class CrmLead(models.Model):
 
     def _reoffer(self):
         """Create the new opportunity of each lost lead ``self``, with a
-        "Re-offer" activity due today for its salesperson."""
-        activity_type = self.env.ref("customer_value.mail_activity_reoffer")
+        "Re-offer" activity due today for its salesperson, in the
+        salesperson's language (else the company's)."""
         today = fields.Date.context_today(self)
         new_leads = self.env["crm.lead"]
-        for lead in self:
+        for lost in self:
             # the original salesperson if still active, else the team leader
-            user = lead.user_id if lead.user_id.active else lead.team_id.user_id
-            new_leads |= (
+            user = lost.user_id if lost.user_id.active else lost.team_id.user_id
+            company = lost.company_id or self.env.company
+            lead = lost.with_context(
+                lang=user.lang or company.partner_id.lang or self.env.lang
+            )
+            new = (
                 self.env["crm.lead"]
-                .with_company(lead.company_id or self.env.company)
+                .with_company(company)
+                .with_context(lang=lead.env.lang)
                 .create(
                     {
-                        "name": self.env._("Re-offer: %(name)s", name=lead.name),
+                        "name": lead.env._("Re-offer: %(name)s", name=lead.name),
                         "type": "opportunity",
                         "partner_id": lead.partner_id.id,
                         "contact_name": lead.contact_name,
@@ -118,15 +124,16 @@ class CrmLead(models.Model):
                     }
                 )
             )
-        # the salespeople find them in their activities: no e-mail each
-        for new in new_leads.with_context(mail_activity_quick_update=True):
-            new.activity_schedule(
+            activity_type = lead.env.ref("customer_value.mail_activity_reoffer")
+            # the salespeople find them in their activities: no e-mail each
+            new.with_context(mail_activity_quick_update=True).activity_schedule(
                 act_type_xmlid="customer_value.mail_activity_reoffer",
                 date_deadline=today,
                 summary=activity_type.summary or activity_type.name,
-                user_id=new.user_id.id or self.env.user.id,
+                user_id=user.id or self.env.user.id,
             )
-        return new_leads
+            new_leads |= new
+        return new_leads.with_env(self.env)
 
     def _reoffer_description(self):
         """The lost lead's reason, date, products quoted and notes."""
@@ -135,7 +142,9 @@ class CrmLead(models.Model):
             Markup("<p>%s</p>")
             % self.env._(
                 "Lost on %(date)s: %(reason)s.",
-                date=self.date_closed.date() if self.date_closed else "",
+                date=format_date(self.env, self.date_closed)
+                if self.date_closed
+                else "",
                 reason=self.lost_reason_id.name,
             )
         ]

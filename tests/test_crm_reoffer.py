@@ -124,6 +124,22 @@ class TestCrmReoffer(TransactionCase):
         # the salesperson sees the new opportunity and where it comes from
         self.assertEqual(new.with_user(self.salesman).reoffer_of_id.name, lead.name)
 
+    def test_in_the_salespersons_language(self):
+        self.env["res.lang"]._activate_lang("pt_BR")
+        self.env["ir.module.module"]._load_module_terms(["customer_value"], ["pt_BR"])
+        self.salesman.lang = "pt_BR"
+        with freeze_time("2026-03-10 09:00:00"):
+            lead = self._lead()
+            self._lose(lead, self.not_now)
+        with freeze_time("2026-06-10 09:00:00"):
+            self.env["crm.lead"]._cron_reoffer()
+        new = lead.reoffer_ids
+        self.assertEqual(new.name, "Nova oferta: Suite for 20 seats")
+        self.assertIn("Perdido em 10/03/2026: Agora não.", new.description)
+        self.assertEqual(
+            new.activity_ids.summary, 'Oferecer de novo: o cliente disse "agora não"'
+        )
+
     def test_restoring_the_lost_lead_cancels_its_reoffer(self):
         with freeze_time("2026-03-10 09:00:00"):
             lead = self._lead()
