@@ -4,6 +4,7 @@ from markupsafe import Markup, escape
 
 from odoo import api, fields, models
 from odoo.tools import format_date
+from odoo.tools.sql import column_exists, create_column
 
 
 class CrmLead(models.Model):
@@ -41,6 +42,18 @@ class CrmLead(models.Model):
         help="100 for a re-offer won, 0 for another re-offer (empty otherwise): "
         "its average is the share of re-offers won.",
     )
+
+    def _auto_init(self):
+        """Create the stored computed columns empty: at install no lost
+        reason has a re-offer delay and no lead is a re-offer yet, so Odoo
+        need not compute them lead by lead on a large CRM."""
+        for name, column_type in (
+            ("reoffer_date", "date"),
+            ("reoffer_win_rate", "double precision"),
+        ):
+            if not column_exists(self.env.cr, "crm_lead", name):
+                create_column(self.env.cr, "crm_lead", name, column_type)
+        return super()._auto_init()
 
     @api.depends("active", "lost_reason_id", "date_closed")
     def _compute_reoffer_date(self):
