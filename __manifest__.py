@@ -4,7 +4,8 @@
     "name": "Customer Value",
     "summary": "Win, grow and keep customers: crossgrade pricing, subscription "
     "plans, plan changes and MRR movements, customer vouchers with reminders, "
-    "customer feedback (NPS, CSAT, CES) with follow-ups",
+    "customer feedback (NPS, CSAT, CES) with follow-ups, explained customer health, "
+    'a contact rhythm, goals and a dashboard, re-offers after "not now"',
     "version": "18.0.1.3.0",
     "category": "Sales/Sales",
     "website": "https://github.com/customer-value/customer_value",
