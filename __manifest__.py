@@ -6,7 +6,7 @@
     "plans, plan changes and MRR movements, customer vouchers with reminders, "
     "customer feedback (NPS, CSAT, CES) with follow-ups, explained customer health, "
     'a contact rhythm, goals and a dashboard, re-offers after "not now"',
-    "version": "18.0.1.3.0",
+    "version": "18.0.1.4.0",
     "category": "Sales/Sales",
     "website": "https://github.com/customer-value/customer_value",
     "author": "customer_value contributors",
@@ -22,6 +22,7 @@
         "subscription_oca",
         "survey",
         "spreadsheet_dashboard",
+        "sale_loyalty",
     ],
     "data": [
         "security/security.xml",
@@ -35,6 +36,7 @@
         "data/customer_feedback_data.xml",
         "data/customer_health_data.xml",
         "data/crm_reoffer_data.xml",
+        "data/customer_referral_data.xml",
         "report/subscription_plan_family_report.xml",
         "views/crossgrade_competitor_views.xml",
         "views/crossgrade_competitor_product_views.xml",
@@ -60,6 +62,8 @@
         "views/customer_feedback_touchpoint_views.xml",
         "views/customer_health_rule_views.xml",
         "views/customer_value_goal_views.xml",
+        "views/customer_referral_views.xml",
+        "views/customer_referral_portal_templates.xml",
         "wizards/customer_feedback_resolve_wizard_views.xml",
         "views/customer_feedback_views.xml",
         "views/customer_feedback_templates.xml",
@@ -85,5 +89,6 @@
         "demo/customer_health_demo.xml",
         "demo/customer_value_goal_demo.xml",
         "demo/crm_reoffer_demo.xml",
+        "demo/customer_referral_demo.xml",
     ],
 }

@@ -1,1 +1,1 @@
-from . import feedback, portal
+from . import feedback, portal, referral_portal

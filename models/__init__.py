@@ -2,6 +2,7 @@
 # The mixin first: the other models inherit it.
 from . import customer_value_input_mixin
 from . import (
+    account_move,
     calendar_event,
     crm_lead,
     crm_lost_reason,
@@ -16,6 +17,7 @@ from . import (
     customer_health_rule,
     customer_health_reason,
     customer_health_snapshot,
+    customer_referral,
     customer_value_goal,
     customer_voucher,
     customer_voucher_grant,

@@ -43,6 +43,36 @@ class CrmLead(models.Model):
         "its average is the share of re-offers won.",
     )
 
+    referrer_partner_id = fields.Many2one(
+        "res.partner",
+        string="Referrer",
+        readonly=True,
+        copy=False,
+        index="btree_not_null",
+        ondelete="restrict",
+        help="The customer who referred this person.",
+    )
+    referral_id = fields.Many2one(
+        "customer.referral",
+        readonly=True,
+        copy=False,
+        index="btree_not_null",
+        ondelete="set null",
+    )
+
+    def write(self, vals):
+        # a referred lead won or lost: the referrer is told, and rewarded
+        referrals = (
+            self.referral_id.sudo()
+            if {"active", "stage_id", "probability"} & set(vals)
+            else self.env["customer.referral"]
+        )
+        before = {referral: referral.state for referral in referrals}
+        res = super().write(vals)
+        if referrals:
+            referrals._on_lead_change(before)
+        return res
+
     def _auto_init(self):
         """Create the stored computed columns empty: at install no lost
         reason has a re-offer delay and no lead is a re-offer yet, so Odoo

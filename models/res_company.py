@@ -48,6 +48,73 @@ class ResCompany(models.Model):
         "past it gets a check-in activity for the salesperson.",
     )
 
+    referral_assignment = fields.Selection(
+        [
+            ("team", "By the sales teams' assignment rules"),
+            ("salesperson", "To the referrer's salesperson"),
+        ],
+        string="Assign Referred Leads",
+        default="salesperson",
+        required=True,
+        help="Team rules apply when CRM's rule-based assignment is on; "
+        "otherwise the referrer's salesperson gets the lead.",
+    )
+    referral_names_program_id = fields.Many2one(
+        "loyalty.program",
+        string="Names Reward",
+        domain="[('company_id', 'in', [id, False])]",
+        help="A coupon of this program rewards the customer for the names given.",
+    )
+    referral_names_count = fields.Integer(
+        string="Names per Reward",
+        default=3,
+        help="Valid names a customer gives within the period for one names " "reward.",
+    )
+    referral_names_period_days = fields.Integer(
+        string="Names Period (days)",
+        default=365,
+        help="The names counted for a reward are those given in this many days.",
+    )
+    referral_won_program_id = fields.Many2one(
+        "loyalty.program",
+        string="Won Reward",
+        domain="[('company_id', 'in', [id, False])]",
+        help="A coupon of this program rewards the customer when a name buys.",
+    )
+    referral_won_on = fields.Selection(
+        [
+            ("order", "Its first sale order is confirmed"),
+            ("invoice", "Its first invoice is paid"),
+        ],
+        string="Reward a Won Name When",
+        default="order",
+        required=True,
+    )
+    referral_portal_daily_cap = fields.Integer(
+        string="Portal Referrals per Day",
+        default=10,
+        help="Names a customer may give on the portal in one day.",
+    )
+
+    @api.constrains(
+        "referral_names_count",
+        "referral_names_period_days",
+        "referral_portal_daily_cap",
+    )
+    def _check_referral_settings(self):
+        for company in self:
+            if (
+                company.referral_names_count < 1
+                or company.referral_names_period_days < 1
+                or company.referral_portal_daily_cap < 0
+            ):
+                raise ValidationError(
+                    self.env._(
+                        "Referrals: names per reward and the period must be at "
+                        "least 1, the daily cap 0 or more."
+                    )
+                )
+
     @api.constrains(
         "health_at_risk_below", "health_critical_below", "contact_cadence_days"
     )

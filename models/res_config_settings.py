@@ -39,6 +39,28 @@ class ResConfigSettings(models.TransientModel):
         related="company_id.contact_cadence_days", readonly=False
     )
 
+    referral_assignment = fields.Selection(
+        related="company_id.referral_assignment", readonly=False
+    )
+    referral_names_program_id = fields.Many2one(
+        related="company_id.referral_names_program_id", readonly=False
+    )
+    referral_names_count = fields.Integer(
+        related="company_id.referral_names_count", readonly=False
+    )
+    referral_names_period_days = fields.Integer(
+        related="company_id.referral_names_period_days", readonly=False
+    )
+    referral_won_program_id = fields.Many2one(
+        related="company_id.referral_won_program_id", readonly=False
+    )
+    referral_won_on = fields.Selection(
+        related="company_id.referral_won_on", readonly=False
+    )
+    referral_portal_daily_cap = fields.Integer(
+        related="company_id.referral_portal_daily_cap", readonly=False
+    )
+
     @api.constrains("crossgrade_grace_days")
     def _check_crossgrade_grace_days(self):
         if any(settings.crossgrade_grace_days < 0 for settings in self):

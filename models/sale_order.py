@@ -319,6 +319,7 @@ class SaleOrder(models.Model):
             self.filtered(lambda order: not order.order_subscription_id),
             lambda order: order.partner_id,
         )
+        self.opportunity_id.referral_id.sudo()._check_won_reward()
         return res
 
     def group_subscription_lines(self):
@@ -390,7 +391,10 @@ class SaleOrder(models.Model):
                     for voucher in vouchers
                 }
             )
-        return super()._action_cancel()
+        res = super()._action_cancel()
+        # a referred customer's sale cancelled: its unused won reward goes
+        self.opportunity_id.referral_id.sudo()._check_won_reward()
+        return res
 
     def action_view_crossgrade_migrations(self):
         self.ensure_one()

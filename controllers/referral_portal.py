@@ -1,0 +1,89 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
+from odoo import http
+from odoo.addons.portal.controllers.portal import CustomerPortal
+from odoo.addons.portal.controllers.portal import pager as portal_pager
+from odoo.exceptions import ValidationError
+from odoo.http import request
+
+REFERRALS_PER_PAGE = 20
+# rows of the form: the customer is asked for three names or more
+FORM_ROWS = 5
+LINE_KEYS = ("name", "company_name", "email", "phone", "note")
+
+
+class ReferralPortal(CustomerPortal):
+    def _prepare_home_portal_values(self, counters):
+        values = super()._prepare_home_portal_values(counters)
+        if "referral_count" in counters:
+            Referral = request.env["customer.referral"]
+            values["referral_count"] = (
+                Referral.search_count(self._prepare_referrals_domain())
+                if Referral.has_access("read")
+                else 0
+            )
+        return values
+
+    def _prepare_referrals_domain(self):
+        partner = request.env.user.partner_id.commercial_partner_id
+        return [("referrer_id", "=", partner.id)]
+
+    @staticmethod
+    def _referral_lines(post):
+        """The filled rows of the form, as the dicts ``submit`` takes."""
+        lines = []
+        for row in range(FORM_ROWS):
+            line = {
+                key: post.get(f"{key}_{row}", "").strip()
+                for key in LINE_KEYS
+                if post.get(f"{key}_{row}", "").strip()
+            }
+            if line:
+                line["consent"] = bool(post.get(f"consent_{row}"))
+                lines.append(line)
+        return lines
+
+    @http.route(
+        ["/my/referrals", "/my/referrals/page/<int:page>"],
+        type="http",
+        auth="user",
+        website=True,
+        methods=["GET", "POST"],
+    )
+    def portal_my_referrals(self, page=1, **post):
+        """The names the customer gave and what became of each (not the
+        deal), and a form to give more."""
+        values = self._prepare_portal_layout_values()
+        results, error = [], False
+        if request.httprequest.method == "POST":
+            lines = self._referral_lines(post)
+            try:
+                results = (
+                    request.env["customer.referral"]
+                    .sudo()
+                    ._submit_portal(request.env.user.partner_id, lines)
+                )
+            except ValidationError as exc:
+                error = exc.args[0]
+        Referral = request.env["customer.referral"]
+        domain = self._prepare_referrals_domain()
+        pager = portal_pager(
+            url="/my/referrals",
+            total=Referral.search_count(domain),
+            page=page,
+            step=REFERRALS_PER_PAGE,
+        )
+        referrals = Referral.search(
+            domain, limit=REFERRALS_PER_PAGE, offset=pager["offset"]
+        )
+        values.update(
+            {
+                "referrals": referrals,
+                "results": results,
+                "error": error,
+                "rows": range(FORM_ROWS),
+                "page_name": "referral",
+                "pager": pager,
+                "default_url": "/my/referrals",
+            }
+        )
+        return request.render("customer_value.portal_my_referrals", values)
