@@ -272,7 +272,7 @@ class CustomerReferral(models.Model):
 
     # Checks
 
-    @api.constrains("email", "phone")
+    @api.constrains("name", "email", "phone")
     def _check_contact(self):
         for referral in self:
             message = referral._line_error(
@@ -510,7 +510,8 @@ class CustomerReferral(models.Model):
         since = fields.Date.context_today(self) - timedelta(days=ALREADY_REFERRED_DAYS)
         if self.search_count(
             [
-                ("id", "!=", self.id),
+                # the earlier ones: a name given twice in one call counts once
+                ("id", "<", self.id),
                 ("rejection_reason", "=", False),
                 ("date", ">=", since),
                 ("company_id", "=", self.company_id.id),
@@ -784,13 +785,17 @@ class CustomerReferral(models.Model):
         )
         if not template:
             return
+        # the names of each submission, all created by now
+        self.invalidate_model(["batch_referral_ids"])
         firsts = self.browse(
             {
                 referral.submission_ref: referral.id for referral in reversed(self)
             }.values()
         )
         for referral in firsts:
-            referral.message_post_with_source(template, subtype_xmlid="mail.mt_comment")
+            referral.message_post_with_source(
+                template, message_type="comment", subtype_xmlid="mail.mt_comment"
+            )
 
     def _send_outcome(self):
         template = self.env.ref(
@@ -799,7 +804,9 @@ class CustomerReferral(models.Model):
         if not template:
             return
         for referral in self:
-            referral.message_post_with_source(template, subtype_xmlid="mail.mt_comment")
+            referral.message_post_with_source(
+                template, message_type="comment", subtype_xmlid="mail.mt_comment"
+            )
 
     def _mail_recipient(self):
         self.ensure_one()

@@ -1,0 +1,634 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
+"""Referrals: names a customer gives become leads, unless the anti-abuse
+rules refuse them; the referrer is thanked, told the outcome and rewarded
+with loyalty coupons (per N names, and when a name buys), once and only
+when earned."""
+
+from dateutil.relativedelta import relativedelta
+from freezegun import freeze_time
+
+from odoo import Command, fields
+from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.tests import Form, TransactionCase, new_test_user, tagged
+
+
+def coupon_program(env, name, discount):
+    return env["loyalty.program"].create(
+        {
+            "name": name,
+            "program_type": "coupons",
+            "trigger": "with_code",
+            "applies_on": "current",
+            "rule_ids": [Command.create({})],
+            "reward_ids": [
+                Command.create(
+                    {
+                        "reward_type": "discount",
+                        "discount": discount,
+                        "discount_mode": "percent",
+                        "discount_applicability": "order",
+                        "required_points": 1,
+                    }
+                )
+            ],
+            "communication_plan_ids": [
+                Command.create(
+                    {
+                        "trigger": "create",
+                        "mail_template_id": env.ref(
+                            "loyalty.mail_template_loyalty_card"
+                        ).id,
+                    }
+                )
+            ],
+        }
+    )
+
+
+class ReferralCase(TransactionCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.env = cls.env(context=dict(cls.env.context, mail_notrack=True))
+        cls.salesman = new_test_user(
+            cls.env,
+            login="referral_salesman",
+            groups="sales_team.group_sale_salesman",
+            email="salesman@company.example",
+        )
+        cls.colleague = new_test_user(
+            cls.env,
+            login="referral_colleague",
+            groups="sales_team.group_sale_salesman",
+        )
+        cls.manager = new_test_user(
+            cls.env,
+            login="referral_manager",
+            groups="sales_team.group_sale_manager",
+        )
+        cls.referrer = cls.env["res.partner"].create(
+            {
+                "name": "Happy Builders",
+                "is_company": True,
+                "email": "office@happy.example",
+                "phone": "+30 210 555 0100",
+                "user_id": cls.salesman.id,
+            }
+        )
+        cls.contact = cls.env["res.partner"].create(
+            {
+                "name": "Anna Happy",
+                "parent_id": cls.referrer.id,
+                "email": "anna@happy.example",
+                "mobile": "+30 694 111 2233",
+            }
+        )
+        company = cls.env.company
+        cls.names_program = coupon_program(cls.env, "Thanks for names", 10)
+        cls.won_program = coupon_program(cls.env, "Thanks for a customer", 20)
+        company.write(
+            {
+                "referral_names_program_id": cls.names_program.id,
+                "referral_won_program_id": cls.won_program.id,
+                "referral_names_count": 3,
+                "referral_names_period_days": 90,
+                "referral_won_on": "order",
+                "referral_assignment": "salesperson",
+            }
+        )
+        cls.Referral = cls.env["customer.referral"]
+
+    def _submit(self, *lines, user=None, contact=None):
+        return self.Referral.with_user(user or self.salesman).submit(
+            (contact or self.contact).id, list(lines), source="staff"
+        )
+
+    def _referral(self, result):
+        return self.Referral.browse(result["id"])
+
+
+@tagged("post_install", "-at_install")
+class TestReferralIntake(ReferralCase):
+    def test_each_valid_name_becomes_a_lead(self):
+        results = self._submit(
+            {
+                "name": "Maria Silva",
+                "company_name": "Silva Studio",
+                "email": "maria@silva.example",
+                "note": "Opens a second office",
+                "consent": True,
+            },
+            {"name": "Peter Novak", "phone": "+30 210 777 8899"},
+        )
+        self.assertEqual([r["state"] for r in results], ["lead", "lead"])
+        maria = self._referral(results[0])
+        lead = maria.lead_id
+        self.assertEqual(maria.referrer_id, self.referrer)
+        self.assertEqual(maria.referrer_contact_id, self.contact)
+        self.assertEqual(maria.source, "staff")
+        self.assertEqual(lead.referral_id, maria)
+        self.assertEqual(lead.referrer_partner_id, self.referrer)
+        self.assertEqual(lead.referred, "Happy Builders")
+        self.assertEqual(
+            lead.source_id, self.env.ref("customer_value.utm_source_referral")
+        )
+        self.assertEqual(lead.contact_name, "Maria Silva")
+        self.assertEqual(lead.partner_name, "Silva Studio")
+        self.assertEqual(lead.email_from, "maria@silva.example")
+        self.assertIn("Opens a second office", lead.description)
+        # the referrer's salesperson gets it, with a first call to make
+        self.assertEqual(lead.user_id, self.salesman)
+        self.assertEqual(maria.user_id, self.salesman)
+        self.assertEqual(lead.activity_ids.user_id, self.salesman)
+        self.assertEqual(
+            lead.activity_ids.activity_type_id,
+            self.env.ref("mail.mail_activity_data_call"),
+        )
+        # the salesperson reads what they recorded
+        self.assertEqual(
+            maria.with_user(self.salesman).read(["state"])[0]["state"], "lead"
+        )
+
+    def test_lead_or_opportunity_per_crm_settings(self):
+        group_user = self.env.ref("base.group_user")
+        use_leads = self.env.ref("crm.group_use_lead")
+        group_user.implied_ids -= use_leads
+        [result] = self._submit({"name": "Opportunity Olga", "email": "olga@o.example"})
+        self.assertEqual(self._referral(result).lead_id.type, "opportunity")
+        group_user.implied_ids |= use_leads
+        [result] = self._submit({"name": "Lead Leo", "email": "leo@l.example"})
+        self.assertEqual(self._referral(result).lead_id.type, "lead")
+
+    def test_bad_lines_are_refused_one_by_one(self):
+        count = self.Referral.search_count([])
+        results = self._submit(
+            {"name": "", "email": "nobody@x.example"},
+            {"name": "No Contact"},
+            {"name": "Bad Mail", "email": "bad@"},
+            {"name": "Good One", "email": "good@one.example"},
+            {"name": "Odd", "email": "o@o.example", "salary": 3},
+            "not a dict",
+        )
+        self.assertEqual(results[0], {"error": "The name of the person is missing."})
+        self.assertEqual(
+            results[1],
+            {"error": "No Contact: give an e-mail address or a phone number."},
+        )
+        self.assertEqual(
+            results[2], {"error": "Bad Mail: bad@ is not a valid e-mail address."}
+        )
+        self.assertEqual(results[3]["state"], "lead")
+        self.assertIn("salary", results[4]["error"])
+        self.assertIn("Expected a dictionary", results[5]["error"])
+        # only the good line was written
+        self.assertEqual(self.Referral.search_count([]), count + 1)
+
+    def test_refusals_of_the_whole_call(self):
+        with self.assertRaisesRegex(ValidationError, "Give a list of referrals"):
+            self._submit()
+        with self.assertRaisesRegex(ValidationError, "Referrer"):
+            self.Referral.with_user(self.salesman).submit(2**31 - 1, [{"name": "X"}])
+        with self.assertRaisesRegex(ValidationError, "Source"):
+            self.Referral.with_user(self.salesman).submit(
+                self.contact.id,
+                [{"name": "X", "email": "x@x.example"}],
+                source="portal",
+            )
+        internal = new_test_user(
+            self.env, login="referral_internal", groups="base.group_user"
+        )
+        with self.assertRaisesRegex(AccessError, "Only salespeople"):
+            self.Referral.with_user(internal).submit(
+                self.contact.id, [{"name": "X", "email": "x@x.example"}]
+            )
+
+    def test_form_checks_the_contact_details(self):
+        with self.assertRaisesRegex(ValidationError, "not a valid e-mail"):
+            self.Referral.with_user(self.salesman).create(
+                {"name": "Zed", "email": "zed", "referrer_id": self.referrer.id}
+            )
+        with self.assertRaisesRegex(
+            ValidationError, "give an e-mail address or a phone"
+        ):
+            self.Referral.with_user(self.salesman).create(
+                {"name": "Zed", "referrer_id": self.referrer.id}
+            )
+        other = self.env["res.partner"].create({"name": "Someone Else"})
+        with self.assertRaisesRegex(ValidationError, "is not a contact of"):
+            self.Referral.with_user(self.salesman).create(
+                {
+                    "name": "Zed",
+                    "email": "zed@z.example",
+                    "referrer_id": self.referrer.id,
+                    "referrer_contact_id": other.id,
+                }
+            )
+
+    def test_a_referral_with_a_lead_keeps_its_details(self):
+        [result] = self._submit({"name": "Kept", "email": "kept@k.example"})
+        referral = self._referral(result).with_user(self.salesman)
+        with self.assertRaisesRegex(UserError, "edit the lead instead"):
+            referral.email = "other@k.example"
+        referral.note = "Call after 10:00"  # the rest may change
+        self.assertEqual(referral.note, "Call after 10:00")
+
+
+@tagged("post_install", "-at_install")
+class TestReferralAntiAbuse(ReferralCase):
+    def test_self_referral(self):
+        archived = self.env["res.partner"].create(
+            {
+                "name": "Old Contact",
+                "parent_id": self.referrer.id,
+                "email": "old@happy.example",
+                "active": False,
+            }
+        )
+        results = self._submit(
+            {"name": "Anna Again", "email": "ANNA@happy.example"},
+            {"name": "The Office", "phone": "0030 210 5550100"},
+            {"name": "Old Me", "email": archived.email},
+        )
+        self.assertEqual(
+            [r["rejection_reason"] for r in results], ["self_referral"] * 3
+        )
+        referral = self._referral(results[0])
+        self.assertEqual(referral.state, "rejected")
+        self.assertFalse(referral.lead_id)
+
+    def test_existing_customer(self):
+        customer = self.env["res.partner"].create(
+            {"name": "Buyer", "email": "buyer@b.example", "customer_rank": 1}
+        )
+        contact = self.env["res.partner"].create(
+            {
+                "name": "Buyer's Bob",
+                "parent_id": customer.id,
+                "phone": "+1 415 555 0199",
+            }
+        )
+        prospect = self.env["res.partner"].create(
+            {"name": "Not Yet", "email": "notyet@n.example"}
+        )
+        results = self._submit(
+            {"name": "Buyer", "email": "buyer@b.example"},
+            {"name": "Bob", "phone": "(415) 555-0199"},
+            {"name": "Not Yet", "email": prospect.email},
+        )
+        self.assertEqual(
+            [r["rejection_reason"] for r in results],
+            ["existing_customer", "existing_customer", False],
+        )
+        self.assertTrue(contact)
+
+    def test_one_referral_per_person_across_referrers(self):
+        other = self.env["res.partner"].create(
+            {"name": "Other Referrer", "is_company": True, "email": "o@other.example"}
+        )
+        [first] = self._submit({"name": "Maria", "email": "maria@m.example"})
+        [second] = self._submit(
+            {"name": "Maria S.", "email": "Maria@M.example"}, contact=other
+        )
+        [same_call, same_call_again] = self._submit(
+            {"name": "Twice", "phone": "+30 210 999 0001"},
+            {"name": "Twice Again", "phone": "210 999 0001"},
+        )
+        self.assertEqual(first["rejection_reason"], False)
+        self.assertEqual(second["rejection_reason"], "already_referred")
+        self.assertEqual(same_call["rejection_reason"], False)
+        self.assertEqual(same_call_again["rejection_reason"], "already_referred")
+
+    def test_duplicates_of_leads_archived_too(self):
+        Lead = self.env["crm.lead"]
+        Lead.create({"name": "Open", "email_from": "open@lead.example"})
+        lost = Lead.create({"name": "Lost lately", "email_from": "lost@lead.example"})
+        lost.action_set_lost()
+        old = Lead.create({"name": "Lost long ago", "phone": "+44 20 7946 0958"})
+        with freeze_time(fields.Datetime.now() - relativedelta(months=18)):
+            old.action_set_lost()
+        self.assertFalse(lost.active)
+        self.assertFalse(old.active)
+        results = self._submit(
+            {"name": "Open", "email": "open@lead.example"},
+            {"name": "Lost", "email": "lost@lead.example"},
+            {"name": "Old", "phone": "020 7946 0958"},
+        )
+        self.assertEqual(
+            [r["rejection_reason"] for r in results],
+            ["already_referred", "already_referred", False],
+        )
+
+    def test_referred_again_after_a_year(self):
+        with freeze_time(fields.Date.today() - relativedelta(months=14)):
+            [first] = self._submit({"name": "Nina", "email": "nina@n.example"})
+            self._referral(first).lead_id.action_set_lost()
+        [again] = self._submit({"name": "Nina", "email": "nina@n.example"})
+        self.assertEqual(again["state"], "lead")
+
+    def test_blacklisted_email_without_phone(self):
+        self.env["mail.blacklist"].create({"email": "optout@o.example"})
+        [result] = self._submit({"name": "Opted Out", "email": "optout@o.example"})
+        self.assertEqual(result["rejection_reason"], "invalid_contact")
+
+
+@tagged("post_install", "-at_install")
+class TestReferralRewards(ReferralCase):
+    def _cards(self, program):
+        return (
+            self.env["loyalty.card"]
+            .with_context(active_test=False)
+            .search(
+                [("program_id", "=", program.id), ("partner_id", "=", self.referrer.id)]
+            )
+        )
+
+    def test_names_reward_per_three_valid_names(self):
+        results = self._submit(
+            {"name": "One", "email": "one@r.example"},
+            {"name": "Two", "email": "two@r.example"},
+            {"name": "Me", "email": "anna@happy.example"},  # rejected: not counted
+        )
+        self.assertFalse(self._cards(self.names_program))
+        results += self._submit({"name": "Three", "email": "three@r.example"})
+        card = self._cards(self.names_program)
+        self.assertEqual(len(card), 1)
+        self.assertEqual(card.points, 1)
+        earned = self.Referral.browse([r["id"] for r in results]).filtered(
+            "names_card_id"
+        )
+        self.assertEqual(earned.mapped("name"), ["One", "Two", "Three"])
+        self.assertEqual(earned.reward_card_ids, card)
+        # the program's own mail announces the coupon to the referrer
+        self.assertTrue(
+            self.env["mail.mail"].search(
+                [("model", "=", "loyalty.card"), ("res_id", "=", card.id)]
+            )
+        )
+        self._submit(
+            {"name": "Four", "email": "four@r.example"},
+            {"name": "Five", "email": "five@r.example"},
+        )
+        self.assertEqual(len(self._cards(self.names_program)), 1)
+        self._submit({"name": "Six", "email": "six@r.example"})
+        self.assertEqual(len(self._cards(self.names_program)), 2)
+
+    def test_names_reward_counts_the_period_only(self):
+        with freeze_time(fields.Date.today() - relativedelta(days=120)):
+            self._submit(
+                {"name": "Old One", "email": "o1@r.example"},
+                {"name": "Old Two", "email": "o2@r.example"},
+            )
+        self._submit({"name": "New One", "email": "n1@r.example"})
+        self.assertFalse(self._cards(self.names_program))
+
+    def _win(self, referral, confirm=True):
+        lead = referral.lead_id
+        partner = self.env["res.partner"].create(
+            {"name": referral.name, "email": referral.email}
+        )
+        lead.partner_id = partner
+        order = self.env["sale.order"].create(
+            {
+                "partner_id": partner.id,
+                "opportunity_id": lead.id,
+                "order_line": [
+                    Command.create(
+                        {
+                            "product_id": self.env["product.product"]
+                            .create({"name": "Suite", "list_price": 900.0})
+                            .id,
+                        }
+                    )
+                ],
+            }
+        )
+        lead.with_user(self.salesman).action_set_won()
+        if confirm:
+            order.action_confirm()
+        return order
+
+    def test_won_reward_on_first_order_once(self):
+        [result] = self._submit({"name": "Buyer To Be", "email": "btb@r.example"})
+        referral = self._referral(result)
+        order = self._win(referral, confirm=False)
+        self.assertEqual(referral.state, "won")
+        self.assertFalse(referral.won_card_id, "won but nothing bought yet")
+        order.action_confirm()
+        card = referral.won_card_id
+        self.assertEqual(card.program_id, self.won_program)
+        self.assertEqual(card.partner_id, self.referrer)
+        self.assertEqual(referral.revenue, 900.0)
+        # a second order earns nothing more
+        second = order.copy()
+        second.action_confirm()
+        self.assertEqual(self._cards(self.won_program), card)
+
+    def test_cancelled_sale_withdraws_an_unused_reward(self):
+        [result] = self._submit({"name": "Cancels", "email": "cancel@r.example"})
+        referral = self._referral(result)
+        order = self._win(referral)
+        card = referral.won_card_id
+        self.assertTrue(card.active)
+        order._action_cancel()
+        self.assertFalse(card.active, "an unearned reward does not stay usable")
+        self.assertEqual(referral.reward_count, 0)
+        # confirmed again: the same coupon comes back, no second one
+        order.action_draft()
+        order.action_confirm()
+        self.assertTrue(card.active)
+        self.assertEqual(self._cards(self.won_program), card)
+
+    def test_won_reward_on_paid_invoice(self):
+        self.env.company.referral_won_on = "invoice"
+        [result] = self._submit({"name": "Payer", "email": "payer@r.example"})
+        referral = self._referral(result)
+        order = self._win(referral)
+        self.assertFalse(referral.won_card_id, "waits for the payment")
+        invoice = order._create_invoices()
+        invoice.action_post()
+        self.assertFalse(referral.won_card_id)
+        self.env["account.payment.register"].with_context(
+            active_model="account.move", active_ids=invoice.ids
+        ).create({})._create_payments()
+        self.assertIn(invoice.payment_state, ("paid", "in_payment"))
+        self.assertTrue(referral.won_card_id)
+
+    def test_lost_lead_no_reward(self):
+        [result] = self._submit({"name": "Declines", "email": "no@r.example"})
+        referral = self._referral(result)
+        referral.lead_id.with_user(self.salesman).action_set_lost()
+        self.assertEqual(referral.state, "lost")
+        self.assertFalse(referral.won_card_id)
+
+
+@tagged("post_install", "-at_install")
+class TestReferralMails(ReferralCase):
+    def _mails(self, referrals):
+        return self.env["mail.message"].search(
+            [
+                ("model", "=", "customer.referral"),
+                ("res_id", "in", referrals.ids),
+                ("message_type", "!=", "notification"),
+            ]
+        )
+
+    def test_thanks_once_per_submission_listing_the_names(self):
+        results = self._submit(
+            {"name": "Maria Silva", "email": "maria@silva.example"},
+            {"name": "Peter Novak", "phone": "+30 210 777 8899"},
+            {"name": "Anna Self", "email": "anna@happy.example"},
+        )
+        referrals = self.Referral.browse([r["id"] for r in results])
+        message = self._mails(referrals)
+        self.assertEqual(len(message), 1)
+        self.assertEqual(message.partner_ids, self.contact)
+        self.assertIn("Thank you for your recommendations", message.subject)
+        for name in ("Maria Silva", "Peter Novak", "Anna Self"):
+            self.assertIn(name, message.body)
+        self.assertIn("Self-referral", message.body)
+
+    def test_outcome_without_the_deal(self):
+        [won, lost] = self._submit(
+            {"name": "Wins", "email": "wins@r.example"},
+            {"name": "Loses", "email": "loses@r.example"},
+        )
+        won, lost = self._referral(won), self._referral(lost)
+        won.lead_id.expected_revenue = 123456
+        before = self._mails(won | lost)
+        won.lead_id.with_user(self.salesman).action_set_won()
+        lost.lead_id.with_user(self.salesman).action_set_lost()
+        outcome = self._mails(won | lost) - before
+        self.assertEqual(len(outcome), 2)
+        by_record = {message.res_id: message for message in outcome}
+        self.assertIn("has become our customer", by_record[won.id].body)
+        self.assertIn("not to go ahead", by_record[lost.id].body)
+        self.assertNotIn("123", by_record[won.id].body)
+        # a write that changes nothing of the outcome sends nothing
+        won.lead_id.with_user(self.salesman).write({"probability": 100})
+        self.assertEqual(self._mails(won | lost) - before, outcome)
+
+    def test_in_the_referrers_language(self):
+        self.env["res.lang"]._activate_lang("pt_BR")
+        self.env["ir.module.module"]._load_module_terms(["customer_value"], ["pt_BR"])
+        self.contact.lang = "pt_BR"
+        [result] = self._submit({"name": "Maria Silva", "email": "maria@silva.example"})
+        [message] = self._mails(self._referral(result))
+        self.assertIn("Obrigado", message.subject)
+        self.assertIn("Maria Silva", message.body)
+
+
+@tagged("post_install", "-at_install")
+class TestReferralRights(ReferralCase):
+    def test_salesperson_sees_own_referrals(self):
+        [result] = self._submit({"name": "Mine", "email": "mine@r.example"})
+        referral = self._referral(result)
+        self.assertTrue(referral.with_user(self.salesman).has_access("read"))
+        self.assertFalse(referral.with_user(self.colleague).has_access("read"))
+        self.assertTrue(referral.with_user(self.manager).has_access("read"))
+        with self.assertRaises(AccessError):
+            referral.with_user(self.salesman).unlink()
+        referral.with_user(self.manager).lead_id  # noqa: B018
+
+    def test_portal_reads_own_company_referrals_only(self):
+        portal = new_test_user(
+            self.env, login="referral_portal", groups="base.group_portal"
+        )
+        portal.partner_id.parent_id = self.referrer
+        [result] = self._submit({"name": "Seen", "email": "seen@r.example"})
+        referral = self._referral(result).with_user(portal)
+        self.assertEqual(referral.read(["name", "state"])[0]["state"], "lead")
+        stranger = self.env["res.partner"].create(
+            {"name": "Stranger Co", "is_company": True, "email": "s@stranger.example"}
+        )
+        [other] = self._submit(
+            {"name": "Hidden", "email": "hidden@r.example"}, contact=stranger
+        )
+        self.assertFalse(self._referral(other).with_user(portal).has_access("read"))
+        with self.assertRaises(AccessError):
+            self.Referral.with_user(portal).submit(
+                portal.partner_id.id, [{"name": "X", "email": "x@x.example"}]
+            )
+        with self.assertRaises(AccessError):
+            self.Referral.with_user(portal).create(
+                {"name": "X", "email": "x@x.example", "referrer_id": self.referrer.id}
+            )
+
+    def test_other_company_does_not_see_them(self):
+        company2 = self.env["res.company"].create({"name": "Referral Second"})
+        outsider = new_test_user(
+            self.env,
+            login="referral_outsider",
+            groups="sales_team.group_sale_salesman_all_leads",
+            company_id=company2.id,
+            company_ids=[Command.set(company2.ids)],
+        )
+        [result] = self._submit({"name": "Local", "email": "local@r.example"})
+        self.assertFalse(self._referral(result).with_user(outsider).has_access("read"))
+
+
+@tagged("post_install", "-at_install")
+class TestReferralIntakeWizard(ReferralCase):
+    def test_wizard_from_the_customer_form(self):
+        action = self.contact.with_user(self.salesman).action_open_referral_intake()
+        wizard = Form(
+            self.env[action["res_model"]]
+            .with_user(self.salesman)
+            .with_context(**action["context"])
+        )
+        self.assertEqual(wizard.referrer_contact_id, self.contact)
+        self.assertEqual(wizard.referrer_id, self.referrer)
+        for name, email in (("Lia", "lia@w.example"), ("Max", "max@w.example")):
+            with wizard.line_ids.new() as line:
+                line.name = name
+                line.email = email
+                line.consent = True
+        result = wizard.save().action_submit()
+        referrals = self.Referral.search(result["domain"])
+        self.assertEqual(sorted(referrals.mapped("name")), ["Lia", "Max"])
+        self.assertTrue(all(referrals.mapped("consent")))
+        self.assertEqual(set(referrals.mapped("source")), {"staff"})
+        self.assertEqual(self.referrer.with_user(self.salesman).referral_count, 2)
+
+    def test_wizard_refuses_all_until_every_line_is_right(self):
+        wizard = Form(
+            self.env["customer.referral.intake"]
+            .with_user(self.salesman)
+            .with_context(default_referrer_contact_id=self.contact.id)
+        )
+        with wizard.line_ids.new() as line:
+            line.name = "Good"
+            line.email = "good@w.example"
+        with wizard.line_ids.new() as line:
+            line.name = "Bad"
+            line.email = "bad@"
+        record = wizard.save()
+        with self.assertRaisesRegex(UserError, "Bad: bad@ is not a valid e-mail"):
+            record.action_submit()
+        self.assertFalse(self.Referral.search([("name", "=", "Good")]))
+
+    def test_partner_figures_and_smart_button(self):
+        self._submit(
+            {"name": "A", "email": "a@f.example"},
+            {"name": "B", "email": "b@f.example"},
+        )
+        partner = self.referrer.with_user(self.salesman)
+        self.assertEqual(partner.referral_count, 2)
+        self.assertEqual(partner.referral_won_count, 0)
+        action = partner.action_view_referrals()
+        self.assertEqual(
+            self.Referral.with_user(self.salesman).search_count(action["domain"]), 2
+        )
+
+    def test_figures_per_referrer(self):
+        self._submit(
+            {"name": "A", "email": "a@g.example"},
+            {"name": "Self", "email": "anna@happy.example"},
+        )
+        [(referrer, count, valid, conversion)] = self.Referral._read_group(
+            [("referrer_id", "=", self.referrer.id)],
+            ["referrer_id"],
+            ["__count", "valid_count:sum", "conversion:avg"],
+        )
+        self.assertEqual(
+            (referrer, count, valid, conversion), (self.referrer, 2, 1, 0.0)
+        )
