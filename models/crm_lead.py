@@ -6,6 +6,8 @@ from odoo import api, fields, models
 from odoo.tools import format_date
 from odoo.tools.sql import column_exists, create_column
 
+from .optional_float import OptionalFloat
+
 
 class CrmLead(models.Model):
     _inherit = "crm.lead"
@@ -34,7 +36,7 @@ class CrmLead(models.Model):
         string="Re-offers",
         context={"active_test": False},
     )
-    reoffer_win_rate = fields.Float(
+    reoffer_win_rate = OptionalFloat(
         string="Re-offer Win Rate (%)",
         compute="_compute_reoffer_win_rate",
         store=True,

@@ -13,6 +13,8 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import email_normalize, single_email_re
 
+from .optional_float import OptionalFloat
+
 _logger = logging.getLogger(__name__)
 
 REJECTION_REASONS = [
@@ -153,7 +155,7 @@ class CustomerReferral(models.Model):
     won_count = fields.Integer(
         compute="_compute_figures", store=True, aggregator="sum", string="Won #"
     )
-    conversion = fields.Float(
+    conversion = OptionalFloat(
         string="Conversion (%)",
         compute="_compute_figures",
         store=True,
@@ -454,6 +456,8 @@ class CustomerReferral(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        if not self.env.su:
+            self._cv_check_input(vals_list)  # before the referrer is read
         for vals in vals_list:
             vals.setdefault("submission_ref", uuid.uuid4().hex)
             if vals.get("referrer_id"):

@@ -20,6 +20,7 @@ METRICS = {
     "crossgrade_revenue": ("Crossgrade won revenue", "currency", True),
     "healthy_share": ("Customers healthy (%)", "percent", True),
     "contacted_share": ("Customers contacted within their rhythm (%)", "percent", True),
+    "referral_conversion": ("Referral conversion (%)", "percent", True),
 }
 VALUE_FIELDS = (
     "baseline_value",
@@ -377,3 +378,14 @@ class CustomerValueGoal(models.Model):
 
     def _metric_contacted_share(self, date_from, date_to):
         return self._snapshot_share("contact_state", "in_rhythm", date_to)
+
+    def _metric_referral_conversion(self, date_from, date_to):
+        # valid names given in the period and won since (rejected ones are
+        # not counted: their conversion is empty)
+        value, count = self._aggregate(
+            "customer.referral",
+            [("date", ">=", date_from), ("date", "<=", date_to)],
+            "conversion:avg",
+            "conversion:count",
+        )
+        return value if count else None

@@ -117,7 +117,17 @@ def sample_records(env, company, owner):
             "user_id": owner.id,
         }
     )
+    referral = env["customer.referral"].create(
+        {
+            "name": "Matrix Referred",
+            "email": "referred@matrix.example",
+            "referrer_id": customer.id,
+            "company_id": company.id,
+        }
+    )
+    referral.lead_id.user_id = owner
     return {
+        "customer.referral": referral,
         "customer.feedback.touchpoint": touchpoint,
         "customer.feedback": feedback,
         # the analysis has one row per request, with the request's id

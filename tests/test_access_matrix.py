@@ -50,6 +50,19 @@ ACL = {
     "customer.health.reason": LOG,
     "customer.health.snapshot": LOG,
     "customer.value.goal": {"portal": "", "own": "", "all": "", "manager": "crwd"},
+    "customer.referral": {**DOCUMENT, "portal": "r"},
+    "customer.referral.intake": {
+        "portal": "",
+        "own": "crwd",
+        "all": "crwd",
+        "manager": "crwd",
+    },
+    "customer.referral.intake.line": {
+        "portal": "",
+        "own": "crwd",
+        "all": "crwd",
+        "manager": "crwd",
+    },
     "customer.feedback.resolve.wizard": {
         "portal": "",
         "own": "crwd",
@@ -71,6 +84,7 @@ OWNED = {
     "customer.voucher.reminder",
     "customer.feedback",
     "customer.feedback.report",
+    "customer.referral",
 }
 # Public actions on a colleague's records: who may run them.
 ACTIONS = {
@@ -86,6 +100,7 @@ ACTIONS = {
     ("sale.subscription", "action_close_subscription"): {"all", "manager"},
     ("sale.subscription.change", "action_cancel"): {"all", "manager"},
     ("customer.value.goal", "action_refresh"): {"manager"},
+    ("customer.referral", "action_view_lead"): {"all", "manager"},
 }
 
 

@@ -112,6 +112,7 @@ class TestBadInputXmlrpc(XmlrpcCase):
     def test_public_methods(self):
         sub = self.records["sale.subscription"]
         plan = self.records["plan"].id
+        customer = self.records["customer.referral"].referrer_id.id
         today = fields.Date.to_string(fields.Date.context_today(sub))
         calls = [
             ("sale.subscription", "change_plan", [sub.ids, "abc"], {}),
@@ -144,6 +145,14 @@ class TestBadInputXmlrpc(XmlrpcCase):
             ("crossgrade.origin", "action_verify", [[UNKNOWN_ID]], {}),
             ("crossgrade.origin", "action_reject", [[UNKNOWN_ID]], {}),
             ("sale.subscription.change", "action_cancel", [[UNKNOWN_ID]], {}),
+            ("customer.referral", "submit", ["abc", [{"name": "X"}]], {}),
+            ("customer.referral", "submit", [UNKNOWN_ID, [{"name": "X"}]], {}),
+            ("customer.referral", "submit", [customer, "not a list"], {}),
+            ("customer.referral", "submit", [customer, [{"name": ["X"]}]], {}),
+            ("customer.referral", "submit", [customer, [None, 3]], {}),
+            ("customer.referral", "submit", [customer, []], {"source": 5}),
+            ("customer.referral", "action_view_lead", [[UNKNOWN_ID]], {}),
+            ("customer.referral", "action_view_lead", [[]], {}),
         ]
         state = sub.sudo().read(["mrr", "plan_product_id"])[0]
         for model, method, args, kwargs in calls:

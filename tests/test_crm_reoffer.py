@@ -188,8 +188,10 @@ class TestCrmReoffer(TransactionCase):
         new = self.env["crm.lead"].browse((mine | theirs).ids)._reoffer()
         won = new.filtered(lambda lead: lead.reoffer_of_id == mine)
         won.action_set_won()
+        # the leads that are no re-offer are left out of the average
+        plain = self._lead(name="Not a re-offer")
         [(rate,)] = self.env["crm.lead"]._read_group(
-            [("id", "in", new.ids)], aggregates=["reoffer_win_rate:avg"]
+            [("id", "in", (new | plain).ids)], aggregates=["reoffer_win_rate:avg"]
         )
         self.assertEqual(rate, 50.0)
         self.assertFalse(Lead.search(domain) & (mine | theirs), "offered already")

@@ -632,3 +632,30 @@ class TestReferralIntakeWizard(ReferralCase):
         self.assertEqual(
             (referrer, count, valid, conversion), (self.referrer, 2, 1, 0.0)
         )
+
+
+@tagged("post_install", "-at_install")
+class TestReferralGoal(ReferralCase):
+    def test_referral_conversion_goal(self):
+        with freeze_time("2016-03-10"):
+            results = self._submit(
+                {"name": "G1", "email": "g1@goal.example"},
+                {"name": "G2", "email": "g2@goal.example"},
+                {"name": "G3", "email": "g3@goal.example"},
+                {"name": "G4", "email": "g4@goal.example"},
+                {"name": "Self", "email": "anna@happy.example"},
+            )
+            self._referral(results[0]).lead_id.action_set_won()
+        goal = self.env["customer.value.goal"].create(
+            {
+                "name": "Half the names bought",
+                "metric": "referral_conversion",
+                "date_start": "2016-03-01",
+                "date_end": "2016-03-31",
+                "target_value": 50,
+            }
+        )
+        self.assertFalse(goal.has_baseline)
+        self.assertTrue(goal.has_current)
+        self.assertEqual(goal.current_value, 25.0)
+        self.assertEqual(goal.unit, "percent")

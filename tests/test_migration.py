@@ -109,3 +109,25 @@ class TestMigration(CrossgradeCommon):
         _script("post-migration", "18.0.1.2.0").migrate(self.env.cr, "18.0.1.1.0")
         self.customer.invalidate_recordset()
         self.assertEqual(self.customer.last_contact_date, date.today())
+
+    def test_reoffer_win_rate_of_other_leads_becomes_empty(self):
+        """18.0.1.4.0: a lead that is no re-offer had a win rate of 0."""
+        lost = self.env["crm.lead"].create({"name": "Lost once", "active": False})
+        plain = self.env["crm.lead"].create({"name": "Plain"})
+        reoffer = self.env["crm.lead"].create(
+            {"name": "Again", "reoffer_of_id": lost.id}
+        )
+        self.env.flush_all()
+        # as 18.0.1.3.0 left it
+        self.env.cr.execute(
+            "UPDATE crm_lead SET reoffer_win_rate = 0 WHERE id IN %s",
+            [(plain.id, reoffer.id)],
+        )
+        _script("post-migration", "18.0.1.4.0").migrate(self.env.cr, "18.0.1.3.0")
+        self.env.cr.execute(
+            "SELECT id, reoffer_win_rate FROM crm_lead WHERE id IN %s ORDER BY id",
+            [(plain.id, reoffer.id)],
+        )
+        self.assertEqual(self.env.cr.fetchall(), [(plain.id, None), (reoffer.id, 0.0)])
+        (plain | reoffer).invalidate_recordset()
+        self.assertFalse(plain.reoffer_win_rate)

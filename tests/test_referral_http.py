@@ -1,0 +1,181 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
+"""Referrals as customers and integrations give them: the portal page
+/my/referrals (its daily cap, what it shows), submit() over XML-RPC with a
+bad line, the README's example, and the intake wizard in the browser."""
+
+import xmlrpc.client
+
+from odoo import Command
+from odoo.tests import new_test_user, tagged
+
+from .xmlrpc_common import XmlrpcCase
+
+
+@tagged("post_install", "-at_install")
+class TestReferralHttp(XmlrpcCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        Partner = cls.env["res.partner"]
+        cls.referrer = Partner.create(
+            {"name": "Portal Referrer", "is_company": True, "email": "pr@r.example"}
+        )
+        person = Partner.create(
+            {
+                "name": "Rita Referrer",
+                "parent_id": cls.referrer.id,
+                "email": "rita@r.example",
+            }
+        )
+        cls.portal = cls.env["res.users"].create(
+            {
+                "name": "Rita Referrer",
+                "login": "portal_rita",
+                "password": "portal_rita",
+                "partner_id": person.id,
+                "groups_id": [Command.set([cls.env.ref("base.group_portal").id])],
+            }
+        )
+        cls.env.company.referral_portal_daily_cap = 3
+
+    def _post(self, rows):
+        data = {"csrf_token": self._csrf()}
+        for index, row in enumerate(rows):
+            for key, value in row.items():
+                data[f"{key}_{index}"] = value
+        return self.url_open("/my/referrals", data=data)
+
+    def _csrf(self):
+        page = self.url_open("/my/referrals").text
+        return page.split('name="csrf_token" value="')[1].split('"')[0]
+
+    def _mine(self):
+        return self.env["customer.referral"].search(
+            [("referrer_id", "=", self.referrer.id)]
+        )
+
+    def test_portal_gives_names_and_sees_their_fate(self):
+        self.authenticate("portal_rita", "portal_rita")
+        home = self.url_open("/my/home")
+        self.assertIn("/my/referrals", home.text)
+        response = self._post(
+            [
+                {
+                    "name": "Maria Silva",
+                    "email": "maria@silva.example",
+                    "consent": "on",
+                },
+                {"name": "No Consent", "email": "nc@x.example"},
+                {"name": "Bad Mail", "email": "bad@", "consent": "on"},
+                {"name": "Rita Again", "email": "rita@r.example", "consent": "on"},
+            ]
+        )
+        self.assertEqual(response.status_code, 200)
+        page = response.text
+        self.assertIn("Maria Silva: received, thank you.", page)
+        self.assertIn("No Consent: please confirm that this person agreed", page)
+        self.assertIn("Bad Mail: bad@ is not a valid e-mail address.", page)
+        self.assertIn("Rita Again: thank you, but we will not contact", page)
+        mine = self._mine()
+        self.assertEqual(sorted(mine.mapped("name")), ["Maria Silva", "Rita Again"])
+        self.assertEqual(set(mine.mapped("source")), {"portal"})
+        self.assertEqual(mine.referrer_contact_id, self.portal.partner_id)
+        maria = mine.filtered(lambda r: r.name == "Maria Silva")
+        self.assertTrue(maria.consent)
+        # the list shows what became of each, not the deal
+        maria.lead_id.expected_revenue = 98765
+        maria.lead_id.action_set_won()
+        page = self.url_open("/my/referrals").text
+        self.assertIn("Became a customer", page)
+        self.assertIn("Already known to us", page)
+        self.assertNotIn("98", page.split("Your recommendations")[1])
+        self.assertNotIn(maria.lead_id.name, page)
+
+    def test_daily_cap(self):
+        self.authenticate("portal_rita", "portal_rita")
+        rows = [
+            {"name": f"Person {n}", "email": f"p{n}@cap.example", "consent": "on"}
+            for n in range(4)
+        ]
+        page = self._post(rows[:2]).text
+        self.assertEqual(len(self._mine()), 2)
+        page = self._post(rows[2:]).text
+        self.assertIn("Person 2: received", page)
+        self.assertIn("Person 3: the limit of referrals for today is reached", page)
+        self.assertEqual(len(self._mine()), 3)
+
+    def test_portal_sees_only_its_company(self):
+        other = self.env["res.partner"].create(
+            {"name": "Other Co", "is_company": True, "email": "o@o.example"}
+        )
+        self.env["customer.referral"].create(
+            {"name": "Not Yours", "email": "ny@x.example", "referrer_id": other.id}
+        )
+        self.authenticate("portal_rita", "portal_rita")
+        self.assertNotIn("Not Yours", self.url_open("/my/referrals").text)
+
+    def test_anonymous_is_sent_to_login(self):
+        response = self.url_open("/my/referrals", allow_redirects=False)
+        self.assertIn(response.status_code, (302, 303))
+        self.assertIn("/web/login", response.headers["Location"])
+
+    def test_submit_over_xmlrpc_with_a_bad_line(self):
+        self._rpc_user("rpc_referral", "sales_team.group_sale_salesman")
+        results = self._call(
+            "rpc_referral",
+            "customer.referral",
+            "submit",
+            self.referrer.id,
+            [
+                {"name": "Good", "email": "good@rpc.example", "consent": True},
+                {"name": "No Contact"},
+            ],
+        )
+        self.assertEqual(results[0]["state"], "lead")
+        self.assertEqual(
+            results[1],
+            {"error": "No Contact: give an e-mail address or a phone number."},
+        )
+        with self.assertRaises(xmlrpc.client.Fault) as fault:
+            self._call(
+                "portal_rita", "customer.referral", "submit", self.referrer.id, []
+            )
+        self.assertIn("Only salespeople", fault.exception.faultString)
+
+    def test_readme_example(self):
+        lines = self._run_readme_example("### Referrals over XML-RPC")
+        self.assertEqual(
+            lines,
+            [
+                "Maria Silva lead",
+                "error: No Contact: give an e-mail address or a phone number.",
+                "RPC Referrer Co self_referral",
+                "lead RPC Referrer Co",
+            ],
+        )
+
+    def test_intake_wizard_tour(self):
+        salesman = new_test_user(
+            self.env,
+            login="tour_referral",
+            groups="sales_team.group_sale_salesman",
+        )
+        customer = self.env["res.partner"].create(
+            {
+                "name": "Tour Referrer",
+                "is_company": True,
+                "email": "tour@referrer.example",
+                "user_id": salesman.id,
+            }
+        )
+        self.start_tour(
+            f"/odoo/contacts/{customer.id}",
+            "customer_value_referral_tour",
+            login="tour_referral",
+        )
+        referrals = self.env["customer.referral"].search(
+            [("referrer_id", "=", customer.id)]
+        )
+        self.assertEqual(sorted(referrals.mapped("name")), ["Lena Tour", "Omar Tour"])
+        self.assertEqual(set(referrals.mapped("state")), {"lead"})
+        self.assertEqual(referrals.lead_id.user_id, salesman)
