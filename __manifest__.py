@@ -5,7 +5,8 @@
     "summary": "Win, grow and keep customers: crossgrade pricing, subscription "
     "plans, plan changes and MRR movements, customer vouchers with reminders, "
     "customer feedback (NPS, CSAT, CES) with follow-ups, explained customer health, "
-    'a contact rhythm, goals and a dashboard, re-offers after "not now"',
+    "a contact rhythm, goals and a dashboard, referrals with loyalty rewards, "
+    're-offers after "not now"',
     "version": "18.0.1.4.0",
     "category": "Sales/Sales",
     "website": "https://github.com/customer-value/customer_value",

@@ -68,6 +68,7 @@ portal_url = call("customer.voucher", "get_portal_url", [voucher_id])
     ["access_token", "partner_id"],
 )
 respondent = waiting["partner_id"][0]
+portal_uid = ref("base.demo_user0")
 answer_url = f"/feedback/{waiting['access_token']}/9"
 
 SCREENS = [
@@ -155,6 +156,21 @@ SCREENS = [
     ),
     ("goals", action("customer_value.customer_value_goal_action"), ".o_data_row"),
     (
+        "customer_referrals",
+        f"/odoo/res.partner/{ref('base.res_partner_1')}",
+        ".o_notebook_headers a[name=referrals]",
+    ),
+    (
+        "referral_intake",
+        f"/odoo/res.partner/{ref('base.res_partner_1')}",
+        ".o_notebook_headers a[name=referrals]",
+    ),
+    (
+        "referral_analysis",
+        action("customer_value.customer_referral_action_report"),
+        ".o_pivot table",
+    ),
+    (
         "dashboard",
         "/odoo/action-spreadsheet_dashboard.ir_actions_dashboard_action",
         ".o_spreadsheet_dashboard_action .o_search_panel",
@@ -185,6 +201,21 @@ def shoot(page, name, url, ready, folder):
     if name == "customer_health":
         page.click(".o_notebook_headers a[name=customer_health]")
         page.wait_for_selector(".o_field_widget[name=health_reason_ids] .o_data_row")
+    if name in ("customer_referrals", "referral_intake"):
+        page.click(".o_notebook_headers a[name=referrals]")
+        page.wait_for_selector(".o_field_widget[name=referral_ids] .o_data_row")
+    if name == "referral_intake":
+        page.click("button[name=action_open_referral_intake]")
+        for row, (person, email) in enumerate(
+            (
+                ("Maria Silva", "maria@silva.example"),
+                ("Jonas Berg", "jonas@berg.example"),
+            )
+        ):
+            page.click(".modal .o_field_x2many_list_row_add a")
+            page.fill(f".modal .o_data_row >> nth={row} >> [name=name] input", person)
+            page.fill(f".modal .o_data_row >> nth={row} >> [name=email] input", email)
+        page.click(".modal .modal-title")
     page.wait_for_timeout(1500)  # charts and fonts
     page.screenshot(path=str(folder / f"{name}.png"))
 
@@ -208,6 +239,18 @@ with sync_playwright() as playwright:
             shoot(page, name, url, ready, folder)
             print(f"{folder / name}.png")
         page.close()
+        # the portal, as the demo's portal user (login "portal") sees it
+        call("res.users", "write", [portal_uid], {"lang": lang})
+        page = browser.new_page(viewport={"width": 1440, "height": 900})
+        page.goto(f"{BASE}/web/login")
+        page.fill("input[name=login]", "portal")
+        page.fill("input[name=password]", "portal")
+        page.click("button[type=submit]")
+        page.wait_for_selector(".o_portal", timeout=60000)
+        shoot(page, "portal_referrals", "/my/referrals", ".o_portal_referral", folder)
+        print(f"{folder / 'portal_referrals'}.png")
+        page.close()
     call("res.users", "write", [uid], {"lang": "en_US"})
+    call("res.users", "write", [portal_uid], {"lang": "en_US"})
     call("res.partner", "write", [respondent], {"lang": "en_US"})
     browser.close()

@@ -659,3 +659,33 @@ class TestReferralGoal(ReferralCase):
         self.assertTrue(goal.has_current)
         self.assertEqual(goal.current_value, 25.0)
         self.assertEqual(goal.unit, "percent")
+
+
+@tagged("post_install", "-at_install")
+class TestReferralDemo(TransactionCase):
+    def test_demo(self):
+        ref = self.env.ref
+        wood_corner = ref("base.res_partner_1")
+        given = self.env["customer.referral"].search(
+            [("referrer_id", "=", wood_corner.id)]
+        )
+        self.assertGreaterEqual(len(given.filtered("lead_id")), 3)
+        sofia = ref("customer_value.customer_referral_sofia_demo")
+        self.assertEqual(sofia.state, "won")
+        self.assertTrue(sofia.won_card_id.active)
+        self.assertTrue(sofia.names_card_id)
+        self.assertGreater(sofia.revenue, 0)
+        self.assertEqual(
+            ref("customer_value.customer_referral_self_demo").rejection_reason,
+            "self_referral",
+        )
+        self.assertEqual(
+            ref("customer_value.customer_referral_known_demo").rejection_reason,
+            "existing_customer",
+        )
+        self.assertEqual(
+            ref(
+                "customer_value.customer_referral_lucas_demo"
+            ).lead_id.referrer_partner_id,
+            ref("base.partner_demo_portal"),
+        )
