@@ -142,6 +142,11 @@ class CustomerReferral(models.Model):
         ondelete="restrict",
         help="The coupon earned when this name bought.",
     )
+    names_reward_issued = fields.Boolean(
+        readonly=True,
+        copy=False,
+        help="This referral completed the set of names that earned the coupon.",
+    )
     reward_card_ids = fields.Many2many(
         "loyalty.card", compute="_compute_reward_card_ids", string="Rewards"
     )
@@ -169,10 +174,17 @@ class CustomerReferral(models.Model):
         help="Untaxed amount of the confirmed sale orders of the referral's lead.",
     )
     reward_count = fields.Integer(
-        compute="_compute_reward_figures", store=True, string="Rewards Issued"
+        compute="_compute_reward_figures",
+        store=True,
+        string="Rewards Issued",
+        help="Coupons issued and still valid: the won reward, and the names "
+        "reward on the referral that completed its set.",
     )
     reward_used_count = fields.Integer(
-        compute="_compute_reward_figures", store=True, string="Rewards Used"
+        compute="_compute_reward_figures",
+        store=True,
+        string="Rewards Used",
+        help="Coupons used on an order.",
     )
 
     _sql_constraints = [
@@ -263,13 +275,22 @@ class CustomerReferral(models.Model):
                 )
             referral.revenue = total
 
-    @api.depends("names_card_id.active", "won_card_id.active")
+    @api.depends(
+        "names_reward_issued",
+        "names_card_id.active",
+        "names_card_id.history_ids.used",
+        "won_card_id.active",
+        "won_card_id.history_ids.used",
+    )
     def _compute_reward_figures(self):
+        # a names coupon counts once, on the referral that completed its set
         for referral in self:
-            cards = referral.names_card_id | referral.won_card_id
+            cards = referral.won_card_id
+            if referral.names_reward_issued:
+                cards |= referral.names_card_id
             referral.reward_count = len(cards.filtered("active"))
             referral.reward_used_count = len(
-                cards.filtered(lambda card: card.use_count)
+                cards.filtered(lambda card: sum(card.history_ids.mapped("used")))
             )
 
     # Checks
@@ -586,10 +607,17 @@ class CustomerReferral(models.Model):
             return self.env["res.users"], self.env["crm.team"]
         user = referrer.user_id
         if not user.active or company not in user.company_ids:
-            user = self.env["res.users"]
+            # the salesperson recording the names, else the team leader
+            recorder = self.env.user
+            user = (
+                recorder
+                if recorder._is_internal() and not recorder._is_superuser()
+                else self.env["res.users"]
+            )
         team = self.env["crm.team"]._get_default_team_id(
             user_id=user.id, domain=[("company_id", "in", [company.id, False])]
         )
+        user = user or team.user_id
         return user, team
 
     def _create_lead(self):
@@ -668,6 +696,7 @@ class CustomerReferral(models.Model):
                     earned, pending = pending[:count], pending[count:]
                     card = self._create_card(program, referrer)
                     earned.names_card_id = card
+                    earned[-1].names_reward_issued = True
                     earned._message_log_batch(
                         {
                             referral.id: self.env._(

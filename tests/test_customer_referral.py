@@ -149,6 +149,35 @@ class TestReferralIntake(ReferralCase):
             maria.with_user(self.salesman).read(["state"])[0]["state"], "lead"
         )
 
+    def test_assignment_without_a_salesperson(self):
+        self.referrer.user_id = False
+        # recorded by a salesperson: theirs
+        [result] = self._submit(
+            {"name": "For Me", "email": "forme@a.example"}, user=self.colleague
+        )
+        self.assertEqual(self._referral(result).lead_id.user_id, self.colleague)
+        # given on the portal: the leader of the sales team
+        team = self.env["crm.team"].search(
+            [("company_id", "in", [self.env.company.id, False])], limit=1
+        )
+        team.user_id = self.manager
+        [result] = self.Referral.sudo()._submit_portal(
+            self.contact, [{"name": "Web", "email": "web@a.example", "consent": True}]
+        )
+        lead = self._referral(result).lead_id
+        self.assertEqual(lead.user_id, self.manager)
+        self.assertEqual(lead.activity_ids.user_id, self.manager)
+
+    def test_assignment_by_team_rules(self):
+        self.env.company.referral_assignment = "team"
+        self.env["ir.config_parameter"].set_param("crm.lead.auto.assignment", True)
+        [result] = self._submit({"name": "Rules", "email": "rules@a.example"})
+        self.assertFalse(self._referral(result).lead_id.user_id, "left to the rules")
+        # the rules off: the referrer's salesperson after all
+        self.env["ir.config_parameter"].set_param("crm.lead.auto.assignment", False)
+        [result] = self._submit({"name": "No Rules", "email": "norules@a.example"})
+        self.assertEqual(self._referral(result).lead_id.user_id, self.salesman)
+
     def test_lead_or_opportunity_per_crm_settings(self):
         group_user = self.env.ref("base.group_user")
         use_leads = self.env.ref("crm.group_use_lead")
@@ -371,6 +400,21 @@ class TestReferralRewards(ReferralCase):
         self.assertEqual(len(self._cards(self.names_program)), 1)
         self._submit({"name": "Six", "email": "six@r.example"})
         self.assertEqual(len(self._cards(self.names_program)), 2)
+
+    def test_figures_count_each_coupon_once(self):
+        results = self._submit(
+            {"name": "One", "email": "one@c.example"},
+            {"name": "Two", "email": "two@c.example"},
+            {"name": "Three", "email": "three@c.example"},
+        )
+        referrals = self.Referral.browse([r["id"] for r in results])
+        self.assertEqual(sum(referrals.mapped("reward_count")), 1)
+        self.assertEqual(sum(referrals.mapped("reward_used_count")), 0)
+        card = referrals.names_card_id
+        self.env["loyalty.history"].create(
+            {"card_id": card.id, "description": "Used on an order", "used": 1}
+        )
+        self.assertEqual(sum(referrals.mapped("reward_used_count")), 1)
 
     def test_names_reward_counts_the_period_only(self):
         with freeze_time(fields.Date.today() - relativedelta(days=120)):
