@@ -65,7 +65,7 @@ class CustomerReferral(models.Model):
         index=True,
         ondelete="restrict",
         tracking=True,
-        domain="[('is_company', '=', True)]",
+        domain="['|', ('is_company', '=', True), ('parent_id', '=', False)]",
         help="The customer who gave the name.",
     )
     referrer_contact_id = fields.Many2one(
