@@ -77,6 +77,7 @@
         "data/spreadsheet_dashboard_data.xml",
     ],
     "post_init_hook": "post_init_hook",
+    "uninstall_hook": "uninstall_hook",
     "assets": {
         "web.assets_tests": [
             "customer_value/static/tests/tours/*.js",

@@ -75,6 +75,25 @@ class CrmLead(models.Model):
             referrals._on_lead_change(before)
         return res
 
+    def _merge_dependences(self, opportunities):
+        # the referrals of the merged leads follow them into the one kept,
+        # which stays referred (sudo: whoever merges)
+        res = super()._merge_dependences(opportunities)
+        referrals = opportunities.sudo().referral_id
+        if referrals:
+            self.env["customer.referral"].sudo().search(
+                [("lead_id", "in", opportunities.ids)]
+            ).lead_id = self
+            if not self.referral_id:
+                self.sudo().write(
+                    {
+                        "referral_id": referrals[0].id,
+                        "referrer_partner_id": referrals[0].referrer_id.id,
+                        "referred": referrals[0].referrer_id.name,
+                    }
+                )
+        return res
+
     def _auto_init(self):
         """Create the stored computed columns empty: at install no lost
         reason has a re-offer delay and no lead is a re-offer yet, so Odoo

@@ -12,6 +12,7 @@ from datetime import timedelta
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import email_normalize, single_email_re
+from odoo.tools.sql import create_index
 
 from .optional_float import OptionalFloat
 
@@ -29,6 +30,15 @@ ALREADY_REFERRED_DAYS = 365
 # The last digits of a phone number identify it whatever its format
 # (+30 210 1234567, 00302101234567, 210-123-4567).
 PHONE_KEY_DIGITS = 9
+# The same expression in the queries and in the indexes that serve them.
+PHONE_KEY_SQL = f"right(regexp_replace({{column}}, '\\D', '', 'g'), {PHONE_KEY_DIGITS})"
+# (name, table, expression) of the indexes that find partners and leads by
+# e-mail or phone (the leads' e-mails have Odoo's own)
+REFERRAL_INDEXES = [
+    (f"{table}_{column}_referral_key_index", table, PHONE_KEY_SQL.format(column=column))
+    for table in ("res_partner", "crm_lead")
+    for column in ("phone", "mobile")
+] + [("res_partner_email_normalized_referral_index", "res_partner", "email_normalized")]
 PUBLIC_KEYS = ("name", "company_name", "email", "phone", "note", "consent")
 
 
@@ -187,13 +197,11 @@ class CustomerReferral(models.Model):
         help="Coupons used on an order.",
     )
 
-    _sql_constraints = [
-        (
-            "lead_unique",
-            "UNIQUE(lead_id)",
-            "A lead comes from one referral only.",
-        ),
-    ]
+    def init(self):
+        # the partners and leads with a referral's phone are found by index
+        super().init()
+        for name, table, expression in REFERRAL_INDEXES:
+            create_index(self.env.cr, name, table, [expression])
 
     @api.depends("email", "phone")
     def _compute_contact_keys(self):
@@ -559,10 +567,8 @@ class CustomerReferral(models.Model):
             params.append(self.email_normalized)
         if self.phone_key:
             for column in ("phone", "mobile"):
-                conditions.append(
-                    f"right(regexp_replace({column}, '\\D', '', 'g'), %s) = %s"
-                )
-                params += [PHONE_KEY_DIGITS, self.phone_key]
+                conditions.append(f"{PHONE_KEY_SQL.format(column=column)} = %s")
+                params.append(self.phone_key)
         return conditions, params
 
     def _matching_partners(self):

@@ -178,6 +178,25 @@ class TestReferralIntake(ReferralCase):
         [result] = self._submit({"name": "No Rules", "email": "norules@a.example"})
         self.assertEqual(self._referral(result).lead_id.user_id, self.salesman)
 
+    def test_merging_leads_keeps_the_referral(self):
+        [result] = self._submit({"name": "Merged", "email": "merged@m.example"})
+        referral = self._referral(result)
+        other = self.env["crm.lead"].create(
+            {
+                "name": "Same person, from the website",
+                "email_from": "merged@m.example",
+                "type": "opportunity",
+                "probability": 90,
+                "user_id": self.salesman.id,
+            }
+        )
+        kept = (referral.lead_id | other).with_user(self.salesman).merge_opportunity()
+        self.assertEqual(kept, other, "the more likely one is kept")
+        self.assertEqual(referral.lead_id, kept)
+        self.assertEqual(kept.referral_id, referral)
+        self.assertEqual(kept.referrer_partner_id, self.referrer)
+        self.assertEqual(referral.state, "lead")
+
     def test_lead_or_opportunity_per_crm_settings(self):
         group_user = self.env.ref("base.group_user")
         use_leads = self.env.ref("crm.group_use_lead")
@@ -733,3 +752,19 @@ class TestReferralDemo(TransactionCase):
             ).lead_id.referrer_partner_id,
             ref("base.partner_demo_portal"),
         )
+
+
+@tagged("post_install", "-at_install")
+class TestReferralIndexes(TransactionCase):
+    def test_partners_and_leads_are_found_by_index(self):
+        from ..models.customer_referral import REFERRAL_INDEXES
+
+        self.env.cr.execute(
+            "SELECT indexname, indexdef FROM pg_indexes WHERE indexname IN %s",
+            [tuple(name for name, _table, _expression in REFERRAL_INDEXES)],
+        )
+        found = dict(self.env.cr.fetchall())
+        self.assertEqual(len(found), 5)
+        phone = found["res_partner_phone_referral_key_index"]
+        self.assertIn("regexp_replace((phone)::text", phone)
+        self.assertIn(", 9)", phone)
