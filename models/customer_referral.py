@@ -199,9 +199,10 @@ class CustomerReferral(models.Model):
 
     def init(self):
         # the partners and leads with a referral's phone are found by index
-        super().init()
+        res = super().init()
         for name, table, expression in REFERRAL_INDEXES:
             create_index(self.env.cr, name, table, [expression])
+        return res
 
     @api.depends("email", "phone")
     def _compute_contact_keys(self):
