@@ -247,6 +247,10 @@ with sync_playwright() as playwright:
         page.fill("input[name=password]", "portal")
         page.click("button[type=submit]")
         page.wait_for_selector(".o_portal", timeout=60000)
+        # the login page set the public user's language in the cookie
+        page.context.add_cookies(
+            [{"name": "frontend_lang", "value": lang, "url": BASE}]
+        )
         shoot(page, "portal_referrals", "/my/referrals", ".o_portal_referral", folder)
         print(f"{folder / 'portal_referrals'}.png")
         page.close()
