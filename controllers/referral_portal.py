@@ -5,10 +5,13 @@ from odoo.addons.portal.controllers.portal import pager as portal_pager
 from odoo.exceptions import ValidationError
 from odoo.http import request
 
+from ..models.customer_referral import PUBLIC_KEYS
+
 REFERRALS_PER_PAGE = 20
 # rows of the form: the customer is asked for three names or more
 FORM_ROWS = 5
-LINE_KEYS = ("name", "company_name", "email", "phone", "note")
+# the text fields of a referral; consent is the row's checkbox
+LINE_KEYS = tuple(key for key in PUBLIC_KEYS if key != "consent")
 
 
 class ReferralPortal(CustomerPortal):

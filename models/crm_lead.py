@@ -85,13 +85,7 @@ class CrmLead(models.Model):
                 [("lead_id", "in", opportunities.ids)]
             ).lead_id = self
             if not self.referral_id:
-                self.sudo().write(
-                    {
-                        "referral_id": referrals[0].id,
-                        "referrer_partner_id": referrals[0].referrer_id.id,
-                        "referred": referrals[0].referrer_id.name,
-                    }
-                )
+                self.sudo().write(referrals[0]._lead_link_values())
         return res
 
     def _auto_init(self):

@@ -407,41 +407,20 @@ class CustomerReferral(models.Model):
                 ("date", "=", fields.Date.context_today(self)),
             ]
         )
-        checked = []
-        for line in referrals:
-            if (
-                isinstance(line, dict)
-                and not self._line_error(line)
-                and not line.get("consent")
-            ):
-                line = self.env._(
-                    "%s: please confirm that this person agreed to be contacted.",
-                    line["name"],
-                )
-            checked.append(line)
-        refused = {
-            index: {"error": line}
-            for index, line in enumerate(checked)
-            if isinstance(line, str)
-        }
-        valid = [line for line in checked if not isinstance(line, str)]
-        results = iter(
-            self._submit(
-                contact,
-                valid,
-                "portal",
-                limit=max(company.referral_portal_daily_cap - given_today, 0),
-            )
-            if valid
-            else []
+        return self._submit(
+            contact,
+            referrals,
+            "portal",
+            limit=max(company.referral_portal_daily_cap - given_today, 0),
+            require_consent=True,
         )
-        return [refused.get(index) or next(results) for index in range(len(checked))]
 
     @api.model
-    def _submit(self, contact, referrals, source, limit=None):
+    def _submit(self, contact, referrals, source, limit=None, require_consent=False):
         """Check each line, create the valid ones together (leads, rewards)
         and thank the referrer. ``limit``: how many lines may be recorded
-        (the portal's daily cap)."""
+        (the portal's daily cap); ``require_consent``: each line must say
+        the person agreed to be contacted (the portal)."""
         if not isinstance(referrals, list | tuple) or not referrals:
             raise ValidationError(
                 self.env._("Give a list of referrals (name, e-mail or phone...).")
@@ -451,6 +430,11 @@ class CustomerReferral(models.Model):
         results, vals_list = [], []
         for line in referrals:
             error = self._line_error(line)
+            if not error and require_consent and not line.get("consent"):
+                error = self.env._(
+                    "%s: please confirm that this person agreed to be contacted.",
+                    line["name"],
+                )
             if not error and limit is not None and len(vals_list) >= limit:
                 error = self.env._(
                     "%s: the limit of referrals for today is reached; please "
@@ -652,8 +636,7 @@ class CustomerReferral(models.Model):
                     "email_from": self.email or False,
                     "phone": self.phone or False,
                     "description": self.note or False,
-                    "referred": referrer.name,
-                    "referrer_partner_id": referrer.id,
+                    **self._lead_link_values(),
                     "source_id": self.env.ref("customer_value.utm_source_referral").id,
                     "user_id": user.id,
                     "team_id": team.id,
@@ -662,7 +645,6 @@ class CustomerReferral(models.Model):
             )
         )
         self.lead_id = lead
-        lead.referral_id = self
         owner = user or team.user_id
         if owner:
             lead.activity_schedule(
@@ -672,6 +654,15 @@ class CustomerReferral(models.Model):
                 note=self.note or False,
             )
         return lead
+
+    def _lead_link_values(self):
+        """What links a lead to this referral and its referrer."""
+        self.ensure_one()
+        return {
+            "referral_id": self.id,
+            "referrer_partner_id": self.referrer_id.id,
+            "referred": self.referrer_id.name,
+        }
 
     # Rewards
 
@@ -820,27 +811,21 @@ class CustomerReferral(models.Model):
     # Mails
 
     def _send_thanks(self):
-        template = self.env.ref(
-            "customer_value.mail_template_referral_thanks", raise_if_not_found=False
-        )
-        if not template:
-            return
-        # the names of each submission, all created by now
+        # the names of each submission, all created by now; one mail each
         self.invalidate_model(["batch_referral_ids"])
-        firsts = self.browse(
+        self.browse(
             {
                 referral.submission_ref: referral.id for referral in reversed(self)
             }.values()
-        )
-        for referral in firsts:
-            referral.message_post_with_source(
-                template, message_type="comment", subtype_xmlid="mail.mt_comment"
-            )
+        )._post_template("customer_value.mail_template_referral_thanks")
 
     def _send_outcome(self):
-        template = self.env.ref(
-            "customer_value.mail_template_referral_outcome", raise_if_not_found=False
-        )
+        self._post_template("customer_value.mail_template_referral_outcome")
+
+    def _post_template(self, xmlid):
+        """Post the mail template ``xmlid`` on each referral (a comment: it
+        goes to the referrer)."""
+        template = self.env.ref(xmlid, raise_if_not_found=False)
         if not template:
             return
         for referral in self:

@@ -1,7 +1,9 @@
 # Copyright 2026 customer_value contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
-from odoo import api, fields, models
+from odoo import fields, models
 from odoo.exceptions import UserError
+
+from ..models.customer_referral import PUBLIC_KEYS
 
 
 class CustomerReferralIntake(models.TransientModel):
@@ -55,14 +57,6 @@ class CustomerReferralIntakeLine(models.TransientModel):
     note = fields.Char()
     consent = fields.Boolean(string="Agreed to Be Contacted")
 
-    @api.model
-    def _public_keys(self):
-        return ("name", "company_name", "email", "phone", "note", "consent")
-
     def _referral_values(self):
         self.ensure_one()
-        return {
-            key: self[key]
-            for key in self._public_keys()
-            if self[key] not in (False, "")
-        }
+        return {key: self[key] for key in PUBLIC_KEYS if self[key] not in (False, "")}
