@@ -2,15 +2,18 @@
 """One-click answers to the feedback requests, without login.
 
 A link of the e-mail (``/feedback/<token>/<score>``) opens a page that shows
-the score selected; the page's browser posts it, with the page's CSRF token
-(``/feedback/<token>/submit``). A mail link checker that only fetches the
-URL records nothing (Odoo removed writing on GET from its rating links for
-that reason). Unknown or expired tokens get a polite page; unknown tokens are
-counted per address so that guessing them is pointless.
-"""
+the score selected and records nothing (a GET writes nothing). The page posts
+the score (``/feedback/<token>/submit``, with the page's CSRF token) on the
+first human gesture only: a click, a touch or a key on the page. Mail
+security scanners that open links in a headless browser, JavaScript included,
+therefore record nothing either. Unknown or expired tokens get a polite page;
+the tokens are 256-bit random strings, so guessing them is pointless and no
+rate limit stands in the way of customers sharing one address.
 
-import time
-from collections import defaultdict, deque
+Staff signed in to Odoo who open a customer's link (e.g. from the chatter copy
+of the request e-mail) see the request and cannot answer in the customer's
+place.
+"""
 
 from odoo import http
 from odoo.addons.portal.controllers.portal import CustomerPortal
@@ -22,34 +25,10 @@ from .common import in_customer_language
 
 FEEDBACK_PER_PAGE = 20
 
-# at most this many unknown tokens per client address and window
-UNKNOWN_TOKENS_PER_WINDOW = 20
-WINDOW_SECONDS = 600
-_unknown_tokens = defaultdict(deque)
-
-
-def _too_many_unknown(address):
-    now = time.monotonic()
-    seen = _unknown_tokens[address]
-    while seen and now - seen[0] > WINDOW_SECONDS:
-        seen.popleft()
-    return len(seen) >= UNKNOWN_TOKENS_PER_WINDOW
-
-
-def _note_unknown(address):
-    _unknown_tokens[address].append(time.monotonic())
-
 
 class FeedbackController(http.Controller):
     def _feedback(self, token):
         """The request of ``token`` (sudo), or an error page."""
-        address = request.httprequest.remote_addr or ""
-        if _too_many_unknown(address):
-            return None, request.render(
-                "customer_value.feedback_page_message",
-                {"message_kind": "busy"},
-                status=429,
-            )
         feedback = (
             request.env["customer.feedback"]
             .sudo()
@@ -58,7 +37,6 @@ class FeedbackController(http.Controller):
             else None
         )
         if not feedback:
-            _note_unknown(address)
             return None, request.render(
                 "customer_value.feedback_page_message",
                 {"message_kind": "unknown"},
@@ -95,18 +73,24 @@ class FeedbackController(http.Controller):
                 "score": score,
                 "token": token,
                 "from_portal": self._from_portal(feedback, kw.get("source")),
+                "staff_view": self._staff_view(),
             },
         )
 
     def _from_portal(self, feedback, source):
-        """Answered from the customer's portal (``/my/feedback``), logged in as
-        one of the customer's contacts, rather than from the e-mail."""
+        """Answered from the contact's own portal (``/my/feedback``), logged in
+        as that contact, rather than from the e-mail."""
         user = request.env.user
         return (
             source == "portal"
             and not user._is_public()
-            and user.partner_id.commercial_partner_id == feedback.commercial_partner_id
+            and user.partner_id == feedback.partner_id
         )
+
+    def _staff_view(self):
+        """A signed-in internal user sees the request, never answers it."""
+        user = request.env.user
+        return not user._is_public() and user._is_internal()
 
     @http.route(
         "/feedback/<string:token>/submit",
@@ -121,6 +105,18 @@ class FeedbackController(http.Controller):
         feedback, error_page = self._feedback(token)
         if error_page:
             return error_page
+        if self._staff_view():
+            return request.render(
+                "customer_value.feedback_page",
+                {
+                    "feedback": feedback,
+                    "score": None,
+                    "token": token,
+                    "staff_view": True,
+                    "from_portal": False,
+                },
+                status=403,
+            )
         try:
             score = int(score)
         except (TypeError, ValueError):
@@ -166,9 +162,9 @@ class FeedbackPortal(CustomerPortal):
         return values
 
     def _prepare_feedback_domain(self):
-        partner = request.env.user.partner_id.commercial_partner_id
+        # feedback is personal: the contact's own requests, not their company's
         return [
-            ("commercial_partner_id", "=", partner.id),
+            ("partner_id", "=", request.env.user.partner_id.id),
             ("state", "in", ("sent", "answered")),
         ]
 

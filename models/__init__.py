@@ -31,6 +31,7 @@ from . import (
     res_company,
     res_config_settings,
     res_partner,
+    res_partner_erasure,
     sale_order,
     sale_order_line,
     sale_subscription,

@@ -5,7 +5,7 @@ from collections import defaultdict
 from datetime import timedelta
 
 from odoo import api, fields, models
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.osv.expression import AND
 from odoo.tools import SQL
 
@@ -46,6 +46,31 @@ SOURCES = [
 # the categories that call for a follow-up
 UNHAPPY = {"detractor", "unsatisfied", "hard"}
 OPEN_STATES = ("scheduled", "sent", "answered")
+# who answered: the customer (e-mail link, portal, survey) or staff for them
+CUSTOMER_SOURCES = ("email", "portal", "survey")
+STAFF_SOURCES = ("staff", "api")
+# written by the addon's steps only (sending, answering, following up): refused
+# on create and write for everyone else, the superuser excepted
+WORKFLOW_FIELDS = {
+    "state",
+    "score",
+    "comment",
+    "source",
+    "date_requested",
+    "date_answered",
+    "date_expiry",
+    "access_token",
+    "survey_user_input_id",
+    "followup_state",
+    "followup_date_open",
+    "followup_deadline",
+    "followup_outcome",
+    "followup_note",
+    "followup_date_done",
+}
+# what the request is about: fixed once it was sent
+REQUEST_FIELDS = {"partner_id", "touchpoint_id", "company_id", "res_model", "res_id"}
+STAFF = "sales_team.group_sale_salesman"
 
 
 def score_category(metric, score):
@@ -69,11 +94,13 @@ class CustomerFeedback(models.Model):
     _rec_names_search = ["partner_id", "touchpoint_id"]
     _check_company_auto = True
 
+    # Erasing a person (GDPR) erases what was asked of them and what they
+    # answered; the figures are then computed without them.
     partner_id = fields.Many2one(
         "res.partner",
         string="Contact",
         required=True,
-        ondelete="restrict",
+        ondelete="cascade",
         index=True,
         tracking=True,
         check_company=True,
@@ -112,6 +139,7 @@ class CustomerFeedback(models.Model):
         required=True,
         readonly=True,
         copy=False,
+        groups=STAFF,
         default=lambda self: secrets.token_urlsafe(32),
         help="Unguessable key of the answer links.",
     )
@@ -131,8 +159,9 @@ class CustomerFeedback(models.Model):
     )
     source = fields.Selection(SOURCES, readonly=True)
     # Closing the loop
+    # Closing the loop: what staff did about an answer is internal
     followup_user_id = fields.Many2one(
-        "res.users", string="Follow-up By", tracking=True
+        "res.users", string="Follow-up By", tracking=True, groups=STAFF
     )
     followup_state = fields.Selection(
         [("open", "Open"), ("resolved", "Resolved")],
@@ -140,6 +169,7 @@ class CustomerFeedback(models.Model):
         readonly=True,
         tracking=True,
         index=True,
+        groups=STAFF,
     )
     survey_user_input_id = fields.Many2one(
         "survey.user_input",
@@ -148,12 +178,19 @@ class CustomerFeedback(models.Model):
         copy=False,
         ondelete="set null",
         index="btree_not_null",
+        groups=STAFF,
     )
     followup_overdue = fields.Boolean(
-        compute="_compute_followup_overdue", search="_search_followup_overdue"
+        compute="_compute_followup_overdue",
+        search="_search_followup_overdue",
+        groups=STAFF,
     )
-    followup_date_open = fields.Datetime(string="Follow-up Opened On", readonly=True)
-    followup_deadline = fields.Datetime(string="Follow-up Due", readonly=True)
+    followup_date_open = fields.Datetime(
+        string="Follow-up Opened On", readonly=True, groups=STAFF
+    )
+    followup_deadline = fields.Datetime(
+        string="Follow-up Due", readonly=True, groups=STAFF
+    )
     followup_outcome = fields.Selection(
         [
             ("solved", "Problem solved"),
@@ -165,27 +202,38 @@ class CustomerFeedback(models.Model):
         string="Follow-up Outcome",
         readonly=True,
         tracking=True,
+        groups=STAFF,
     )
-    followup_note = fields.Text(string="Follow-up Note", readonly=True)
-    followup_date_done = fields.Datetime(string="Follow-up Done On", readonly=True)
+    followup_note = fields.Text(string="Follow-up Note", readonly=True, groups=STAFF)
+    followup_date_done = fields.Datetime(
+        string="Follow-up Done On", readonly=True, groups=STAFF
+    )
 
     _sql_constraints = [
         ("access_token_uniq", "unique(access_token)", "Feedback tokens are unique."),
     ]
 
-    @api.depends("partner_id")
+    @api.depends("partner_id.commercial_partner_id.user_id")
     def _compute_user_id(self):
+        # follows the customer's salesperson, who then sees the feedback
         for feedback in self:
             feedback.user_id = feedback.partner_id.commercial_partner_id.user_id
 
     @api.depends("res_model", "res_id")
+    @api.depends_context("uid")
     def _compute_document_name(self):
+        """The document's name, read with the reader's own rights: a document
+        the reader may not read is named as such, never read in sudo."""
         for feedback in self:
             name = False
             if feedback.res_model in self.env and feedback.res_id:
-                # sudo: the name of the document the customer answers about
-                document = self.env[feedback.res_model].sudo().browse(feedback.res_id)
-                name = document.exists().display_name or False
+                document = self.env[feedback.res_model].browse(feedback.res_id)
+                if not document.exists():
+                    name = False
+                elif document.has_access("read"):
+                    name = document.display_name
+                else:
+                    name = self.env._("(a document you cannot read)")
             feedback.document_name = name
 
     @api.depends("state", "score", "metric")
@@ -221,6 +269,63 @@ class CustomerFeedback(models.Model):
         for feedback in self:
             touchpoint, partner = feedback.touchpoint_id, feedback.partner_id
             feedback.display_name = f"{touchpoint.name or ''} - {partner.name or ''}"
+
+    # ------------------------------------------------------------------
+    # CRUD
+    # ------------------------------------------------------------------
+    @api.model_create_multi
+    def create(self, vals_list):
+        if not self.env.su:
+            for vals in vals_list:
+                if not isinstance(vals, dict):
+                    continue  # refused by the input check
+                self._check_workflow_fields(
+                    {k: v for k, v in vals.items() if k != "state" or v != "scheduled"}
+                )
+                if vals.get("res_model") or vals.get("res_id"):
+                    self._check_document(vals.get("res_model"), vals.get("res_id"))
+        return super().create(vals_list)
+
+    def write(self, vals):
+        if not self.env.su and isinstance(vals, dict):
+            self._check_workflow_fields(vals)
+            if REQUEST_FIELDS & set(vals):
+                asked = self.filtered(lambda feedback: feedback.state != "scheduled")
+                if asked:
+                    raise UserError(
+                        self.env._(
+                            "%(feedback)s was already sent: whom it asks and what "
+                            "about cannot change any more.",
+                            feedback=asked[0].display_name,
+                        )
+                    )
+            if {"res_model", "res_id"} & set(vals):
+                for feedback in self:
+                    self._check_document(
+                        vals.get("res_model", feedback.res_model),
+                        vals.get("res_id", feedback.res_id),
+                    )
+        return super().write(vals)
+
+    @api.model
+    def _check_workflow_fields(self, vals):
+        """Answers, states and follow-ups are written by the addon's steps
+        only (sending, the answer pages, ``record_answer``, Resolve)."""
+        workflow = WORKFLOW_FIELDS & set(vals)
+        if workflow:
+            raise AccessError(
+                self.env._(
+                    "%(fields)s of a feedback request change only through its "
+                    "actions (sending, answering, resolving the follow-up), not "
+                    "by hand.",
+                    fields=", ".join(
+                        sorted(
+                            self._fields[name]._description_string(self.env)
+                            for name in workflow
+                        )
+                    ),
+                )
+            )
 
     # ------------------------------------------------------------------
     # Asking
@@ -263,30 +368,7 @@ class CustomerFeedback(models.Model):
                     current=company.name,
                 )
             )
-        if bool(res_model) != bool(res_id):
-            raise ValidationError(
-                self.env._("Give both the document's model and its id, or neither.")
-            )
-        if res_model:
-            if res_model not in self.env or not is_record_id(res_id):
-                raise ValidationError(
-                    self.env._(
-                        "Unknown document %(model)r, %(id)r.",
-                        model=res_model,
-                        id=res_id,
-                    )
-                )
-            # the caller must be able to read the document it asks about
-            document = self.env[res_model].browse(res_id)
-            if not document.exists():
-                raise ValidationError(
-                    self.env._(
-                        "Unknown document %(model)r, %(id)r.",
-                        model=res_model,
-                        id=res_id,
-                    )
-                )
-            document.check_access("read")
+        self._check_document(res_model, res_id)
         feedback = self.create(
             {
                 "touchpoint_id": touchpoint.id,
@@ -300,6 +382,33 @@ class CustomerFeedback(models.Model):
         )
         feedback._check_sendable()
         return feedback.id
+
+    @api.model
+    def _check_document(self, res_model, res_id):
+        """The document a request is about must exist and be readable by the
+        caller (who chose it), in the caller's company rules."""
+        if bool(res_model) != bool(res_id):
+            raise ValidationError(
+                self.env._("Give both the document's model and its id, or neither.")
+            )
+        if not res_model:
+            return
+        unknown = ValidationError(
+            self.env._(
+                "Unknown document %(model)r, %(id)r.", model=res_model, id=res_id
+            )
+        )
+        if (
+            not isinstance(res_model, str)
+            or res_model not in self.env
+            or not is_record_id(res_id)
+        ):
+            raise unknown
+        document = self.env[res_model].browse(res_id)
+        if not document.exists():
+            raise unknown
+        # the caller must be able to read the document it asks about
+        document.check_access("read")
 
     def _check_sendable(self, throttle=True):
         """Record why scheduled requests will not be sent: no e-mail, opted out
@@ -547,16 +656,27 @@ class CustomerFeedback(models.Model):
     # Answering
     # ------------------------------------------------------------------
     def record_answer(self, score, comment=None, source="api"):
-        """Record the customer's answer (the last one wins). Staff record what
-        a customer said in a call or meeting with ``source="staff"``."""
-        self.ensure_one()
+        """Record what the customer said, as staff (``source="staff"``, e.g. in
+        a call or a meeting) or another system (``"api"``); the last answer
+        wins. The customer's own answers come only from the e-mail link, the
+        portal and the survey, never through this method."""
+        self._cv_check_one(self)
         self.check_access("write")
-        if source not in dict(self._fields["source"].selection):
-            raise ValidationError(self.env._("Unknown source %(value)r.", value=source))
+        if source not in STAFF_SOURCES:
+            raise ValidationError(
+                self.env._(
+                    "Unknown source %(value)r: staff record answers as %(sources)s; "
+                    "only the customer answers from the e-mail, the portal or "
+                    "the survey.",
+                    value=source,
+                    sources=", ".join(repr(key) for key in STAFF_SOURCES),
+                )
+            )
         self._apply_answer(score, comment, source)
         return True
 
     def _apply_answer(self, score, comment, source):
+        self.ensure_one()
         low, high = METRIC_SCALES[self.metric]
         if (
             isinstance(score, bool)
@@ -583,11 +703,19 @@ class CustomerFeedback(models.Model):
                     date=format_date(self.env, self.date_expiry),
                 )
             )
+        comment = comment if comment is not None else self.comment
+        if (
+            self.state == "answered"
+            and self.score == score
+            and (self.comment or False) == (comment or False)
+        ):
+            return  # the same answer again (the e-mail link reopened): no change
+        rescored = self.state == "answered" and self.score != score
         # sudo: the answer fields are written by this method only
         self.sudo().write(
             {
                 "score": score,
-                "comment": comment if comment is not None else self.comment,
+                "comment": comment,
                 "state": "answered",
                 "source": source,
                 "date_answered": fields.Datetime.now(),
@@ -595,7 +723,7 @@ class CustomerFeedback(models.Model):
         )
         self.env["res.partner"]._note_contact(self.partner_id.ids)
         # an answer from the customer is posted in their name
-        author = self.partner_id if source in ("email", "portal", "survey") else None
+        author = self.partner_id if source in CUSTOMER_SOURCES else None
         category = self._selection_label("category")
         self.message_post(
             author_id=author.id if author else None,
@@ -610,7 +738,12 @@ class CustomerFeedback(models.Model):
                 "Answer: %(score)s (%(category)s)", score=score, category=category
             ),
         )
-        if self.category in UNHAPPY and self.followup_state != "open":
+        followup = self.sudo()
+        if (
+            self.category in UNHAPPY
+            and followup.followup_state != "open"
+            and (rescored or not followup.followup_state)
+        ):
             self._open_followup()
 
     # ------------------------------------------------------------------
@@ -641,6 +774,7 @@ class CustomerFeedback(models.Model):
 
     def _open_followup(self):
         self.ensure_one()
+        self._log_earlier_followup()
         user = self._followup_owner()
         deadline = fields.Datetime.now() + timedelta(
             hours=self.touchpoint_id.followup_hours
@@ -667,20 +801,40 @@ class CustomerFeedback(models.Model):
             user_id=user.id,
         )
 
+    def _log_earlier_followup(self):
+        """A changed answer opens a new follow-up: what the earlier one found
+        stays in the chatter (an internal note)."""
+        earlier = self.sudo()
+        if earlier.followup_state != "resolved":
+            return
+        outcome = earlier._selection_label("followup_outcome")
+        self.sudo()._message_log(
+            body=self.env._(
+                "Earlier follow-up by %(user)s, resolved on %(date)s: %(outcome)s. "
+                "%(note)s",
+                user=earlier.followup_user_id.name or "",
+                date=format_date(self.env, earlier.followup_date_done),
+                outcome=outcome,
+                note=earlier.followup_note or "",
+            ),
+        )
+
     def action_resolve_followup(self, outcome, note=None):
         """Close the follow-up of an unhappy answer: what was done is required."""
         self.check_access("write")
         outcomes = dict(
             self._fields["followup_outcome"]._description_selection(self.env)
         )
-        if outcome not in outcomes:
+        if not isinstance(outcome, str) or outcome not in outcomes:
             raise ValidationError(
                 self.env._(
                     "Say what the follow-up achieved: one of %(outcomes)s.",
                     outcomes=", ".join(outcomes),
                 )
             )
-        for feedback in self:
+        if note is not None and not isinstance(note, str):
+            raise ValidationError(self.env._("The follow-up note must be text."))
+        for feedback in self.sudo():
             if feedback.followup_state != "open":
                 raise UserError(
                     self.env._(

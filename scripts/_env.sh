@@ -122,6 +122,12 @@ cv_setup_rtlcss() {
         command -v npm >/dev/null 2>&1 || cv_die "npm is missing: install Node.js and npm (apt-get install nodejs npm), needed for rtlcss (right-to-left screens)."
         cv_log "Installing rtlcss $CV_RTLCSS_VERSION from the npm registry (right-to-left screens)"
         mkdir -p "$prefix"
+        # Node.js trusts only its own CA list, and a --prefix install skips the
+        # global npmrc (which may name the system's): give it the system's
+        # certificates, for machines behind a TLS-inspecting proxy.
+        if [ -z "${NODE_EXTRA_CA_CERTS:-}" ] && [ -f /etc/ssl/certs/ca-certificates.crt ]; then
+            export NODE_EXTRA_CA_CERTS=/etc/ssl/certs/ca-certificates.crt
+        fi
         npm install --silent --no-audit --no-fund --prefix "$prefix" "rtlcss@$CV_RTLCSS_VERSION" >/dev/null ||
             cv_die "npm install rtlcss@$CV_RTLCSS_VERSION failed (is the npm registry reachable?)."
     fi

@@ -86,6 +86,23 @@ OWNED = {
     "customer.feedback.report",
     "customer.referral",
 }
+# Fields of the models a portal user reads that only staff (Sales) read:
+# internal follow-ups and the answer links' keys. Every field of those models
+# with groups is listed here.
+STAFF_ONLY_FIELDS = {
+    "customer.feedback": {
+        "access_token",
+        "followup_user_id",
+        "followup_state",
+        "followup_overdue",
+        "followup_date_open",
+        "followup_deadline",
+        "followup_outcome",
+        "followup_note",
+        "followup_date_done",
+        "survey_user_input_id",
+    },
+}
 # Public actions on a colleague's records: who may run them.
 ACTIONS = {
     ("crossgrade.origin", "action_verify"): {"manager"},
@@ -224,6 +241,30 @@ class TestAccessMatrix(TransactionCase):
                 )
             }
         self.assertEqual(found, ACTIONS)
+
+    def test_staff_only_fields(self):
+        portal_models = {
+            model for model, rights in ACL.items() if "r" in rights["portal"]
+        }
+        for model in portal_models:
+            guarded = {
+                name
+                for name, field in self.env[model]._fields.items()
+                if field.groups and field._module == "customer_value"
+            }
+            self.assertEqual(guarded, STAFF_ONLY_FIELDS.get(model, set()), model)
+        for model, names in STAFF_ONLY_FIELDS.items():
+            record = self.records[model]
+            for kind in ("portal", "internal"):
+                shown = self.env[model].with_user(self.users[kind]).fields_get()
+                self.assertFalse(names & set(shown), f"{model} as {kind}")
+            for kind in ("own", "all", "manager"):
+                shown = self.env[model].with_user(self.users[kind]).fields_get()
+                self.assertLessEqual(names, set(shown), f"{model} as {kind}")
+            # the portal user reading their own record: refused field by field
+            for name in names:
+                with self.assertRaises(AccessError, msg=f"{model}.{name}"):
+                    record.with_user(self.users["portal"]).read([name])
 
     def test_readme_table_is_this_table(self):
         text = README.read_text(encoding="utf-8")

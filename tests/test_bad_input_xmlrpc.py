@@ -154,6 +154,67 @@ class TestBadInputXmlrpc(XmlrpcCase):
             ("customer.referral", "action_view_lead", [[UNKNOWN_ID]], {}),
             ("customer.referral", "action_view_lead", [[]], {}),
         ]
+        feedback = self.records["customer.feedback"]
+        touchpoint = feedback.touchpoint_id.id
+        contact = feedback.partner_id.id
+        goal = self.records["customer.value.goal"]
+        calls += [
+            ("customer.feedback", "request_feedback", ["abc", contact], {}),
+            ("customer.feedback", "request_feedback", [UNKNOWN_ID, contact], {}),
+            ("customer.feedback", "request_feedback", [touchpoint, [contact]], {}),
+            ("customer.feedback", "request_feedback", [touchpoint, contact, "x"], {}),
+            (
+                "customer.feedback",
+                "request_feedback",
+                [touchpoint, contact, ["res.partner"], contact],
+                {},
+            ),
+            (
+                "customer.feedback",
+                "request_feedback",
+                [touchpoint, contact, "res.partner", "abc"],
+                {},
+            ),
+            (
+                "customer.feedback",
+                "request_feedback",
+                [touchpoint, contact, "no.such.model", 1],
+                {},
+            ),
+            ("customer.feedback", "record_answer", [[UNKNOWN_ID], 5], {}),
+            ("customer.feedback", "record_answer", [[], 5], {}),
+            ("customer.feedback", "record_answer", [feedback.ids, "five"], {}),
+            ("customer.feedback", "record_answer", [feedback.ids, [5]], {}),
+            ("customer.feedback", "record_answer", [feedback.ids, 99], {}),
+            (
+                "customer.feedback",
+                "record_answer",
+                [feedback.ids, 3],
+                {"comment": ["x"]},
+            ),
+            (
+                "customer.feedback",
+                "record_answer",
+                [feedback.ids, 3],
+                {"source": "email"},
+            ),
+            ("customer.feedback", "record_answer", [feedback.ids, 3], {"source": []}),
+            ("customer.feedback", "action_resolve_followup", [feedback.ids, 5], {}),
+            (
+                "customer.feedback",
+                "action_resolve_followup",
+                [[UNKNOWN_ID], "solved"],
+                {},
+            ),
+            (
+                "customer.feedback",
+                "action_resolve_followup",
+                [feedback.ids, "solved"],
+                {"note": ["x"]},
+            ),
+            ("customer.value.goal", "action_refresh", [[UNKNOWN_ID]], {}),
+            ("customer.value.goal", "action_refresh", [goal.ids, "x"], {}),
+        ]
         state = sub.sudo().read(["mrr", "plan_product_id"])[0]
         for model, method, args, kwargs in calls:
             self.assertClean(

@@ -4,7 +4,7 @@ from odoo.tests import HttpCase, tagged
 
 @tagged("post_install", "-at_install")
 class TestFeedbackUi(HttpCase):
-    def test_answer_in_the_browser(self):
+    def _sent_request(self):
         touchpoint = self.env["customer.feedback.touchpoint"].create(
             {"name": "Tour NPS", "metric": "nps"}
         )
@@ -15,6 +15,22 @@ class TestFeedbackUi(HttpCase):
             self.env["customer.feedback"].request_feedback(touchpoint.id, contact.id)
         )
         feedback._send_requests()
+        return feedback
+
+    def test_a_browser_that_only_opens_the_link_records_nothing(self):
+        # a mail security scanner: headless Chromium, JavaScript on, no gesture
+        feedback = self._sent_request()
+        self.browser_js(
+            f"/feedback/{feedback.access_token}/0",
+            "setTimeout(() => console.log('test successful'), 1500)",
+            ready="!!document.querySelector('.o_feedback_form[data-pending]')",
+        )
+        feedback.invalidate_recordset()
+        self.assertEqual((feedback.state, feedback.score), ("sent", 0))
+        self.assertFalse(feedback.sudo().followup_state)
+
+    def test_answer_in_the_browser(self):
+        feedback = self._sent_request()
         self.start_tour(
             f"/feedback/{feedback.access_token}/9", "customer_value_feedback_answer"
         )

@@ -6,16 +6,19 @@ import { registry } from "@web/core/registry";
 registry.category("web_tour.tours").add("customer_value_feedback_answer", {
     steps: () => [
         {
-            content: "The page shows the score clicked and records it at once",
-            trigger: ".o_feedback_page .o_feedback_recorded:not(.d-none):contains(9)",
+            content: "The page shows the score clicked, not yet recorded",
+            trigger: ".o_feedback_page .o_feedback_form[data-pending] .o_feedback_posting:contains(9)",
+        },
+        {
+            content: "The customer's first click on the page records the score",
+            trigger: ".o_feedback_page textarea[name=comment]",
+            run: "edit The new plan suits us",
         },
         {
             trigger: ".o_feedback_page .o_feedback_form[data-posted='1']",
         },
         {
-            content: "The customer adds a comment",
-            trigger: ".o_feedback_page textarea[name=comment]",
-            run: "edit The new plan suits us",
+            trigger: ".o_feedback_page .o_feedback_recorded:not(.d-none):contains(9)",
         },
         {
             trigger: ".o_feedback_page button[type=submit]",
