@@ -14,6 +14,8 @@ from . import (
     crossgrade_origin,
     customer_feedback_touchpoint,
     customer_feedback,
+    customer_feedback_answer,
+    customer_feedback_followup,
     customer_health_rule,
     customer_health_reason,
     customer_health_snapshot,
