@@ -13,6 +13,7 @@ from .cron_batch import write_by_batches
 from .customer_feedback_touchpoint import METRIC_SCALES
 from .customer_value_input_mixin import is_record_id
 from .mail_batch import send_mail_batch_safely
+from .optional_float import OptionalInteger
 
 _logger = logging.getLogger(__name__)
 
@@ -151,7 +152,8 @@ class CustomerFeedback(models.Model):
     date_requested = fields.Datetime(string="Requested On", readonly=True)
     date_answered = fields.Datetime(string="Answered On", readonly=True)
     date_expiry = fields.Date(string="Expires On", readonly=True)
-    score = fields.Integer(readonly=True, aggregator="avg", tracking=True)
+    # empty until answered (0 is an answer: the worst NPS)
+    score = OptionalInteger(readonly=True, aggregator="avg", tracking=True)
     comment = fields.Text(readonly=True)
     category = fields.Selection(
         CATEGORIES, compute="_compute_category", store=True, index=True

@@ -198,6 +198,29 @@ class TestFeedback(TransactionCase):
         with self.assertRaisesRegex(ValidationError, "Unknown source"):
             csat.with_user(self.salesman).record_answer(4, source="fax")
 
+    def test_unanswered_score_is_blank_not_zero(self):
+        asked = self._request()
+        answered = self._request(self.ces, partner=self.customer)
+        self.env.company.feedback_throttle_days = 0
+        worst = self._request(self.csat, partner=self.other_contact, user=self.manager)
+        answered.with_user(self.salesman).record_answer(6)
+        worst.sudo().record_answer(1)
+        # 0 is the worst NPS answer: a request not answered shows no score
+        self.assertIs(asked.score, False)
+        as_salesman = asked.with_user(self.salesman)
+        self.assertIs(as_salesman.read(["score"])[0]["score"], False)
+        self.assertEqual(asked.export_data(["score"])["datas"], [[""]])
+        self.env.flush_all()
+        self.env.cr.execute(
+            "SELECT score FROM customer_feedback WHERE id = %s", [asked.id]
+        )
+        self.assertIsNone(self.env.cr.fetchone()[0])
+        # the average leaves it out
+        [(average,)] = self.Feedback._read_group(
+            [("id", "in", (asked | answered | worst).ids)], [], ["score:avg"]
+        )
+        self.assertEqual(average, 3.5)
+
     def test_expired_request_takes_no_answer(self):
         feedback = self._request()
         feedback.sudo().write({"state": "expired", "date_expiry": "2026-01-31"})

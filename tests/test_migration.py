@@ -131,3 +131,30 @@ class TestMigration(CrossgradeCommon):
         self.assertEqual(self.env.cr.fetchall(), [(plain.id, None), (reoffer.id, 0.0)])
         (plain | reoffer).invalidate_recordset()
         self.assertFalse(plain.reoffer_win_rate)
+
+    def test_score_of_unanswered_feedback_becomes_empty(self):
+        """18.0.1.5.0: a request not answered had a score of 0."""
+        touchpoint = self.env["customer.feedback.touchpoint"].create(
+            {"name": "Migrated NPS", "metric": "nps"}
+        )
+        contact = self.env["res.partner"].create(
+            {"name": "Mig", "email": "mig@example.com"}
+        )
+        Feedback = self.env["customer.feedback"]
+        asked = Feedback.browse(Feedback.request_feedback(touchpoint.id, contact.id))
+        answered = Feedback.create(
+            {"touchpoint_id": touchpoint.id, "partner_id": contact.id}
+        )
+        answered._send_requests()
+        answered._apply_answer(0, None, "email")
+        self.env.flush_all()
+        # as 18.0.1.4.0 left it
+        self.env.cr.execute(
+            "UPDATE customer_feedback SET score = 0 WHERE id = %s", [asked.id]
+        )
+        _script("post-migration", "18.0.1.5.0").migrate(self.env.cr, "18.0.1.4.0")
+        self.env.cr.execute(
+            "SELECT id, score FROM customer_feedback WHERE id IN %s ORDER BY id",
+            [(asked.id, answered.id)],
+        )
+        self.assertEqual(self.env.cr.fetchall(), [(asked.id, None), (answered.id, 0)])
