@@ -26,6 +26,7 @@ from . import (
     customer_voucher_reminder,
     customer_voucher_reminder_step,
     customer_voucher_type,
+    mail_activity,
     mail_message,
     product_pricelist,
     product_pricelist_item,

@@ -4,7 +4,7 @@ from datetime import timedelta
 from freezegun import freeze_time
 
 from odoo import Command, fields
-from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.exceptions import AccessError, RedirectWarning, UserError, ValidationError
 from odoo.tests import TransactionCase, new_test_user, tagged
 
 from ..models.customer_feedback import score_category
@@ -264,6 +264,37 @@ class TestFeedback(TransactionCase):
         self.assertFalse(feedback.activity_ids)
         with self.assertRaisesRegex(UserError, "no open follow-up"):
             feedback.with_user(self.salesman).action_resolve_followup("solved")
+
+    def test_marking_the_followup_activity_done_asks_for_the_outcome(self):
+        feedback = self._request()
+        feedback.with_user(self.salesman).record_answer(2, comment="Too slow")
+        activity = feedback.activity_ids.with_user(self.salesman)
+        self.assertEqual(len(activity), 1)
+        # "Mark Done" from the chatter or the activity menu
+        with self.assertRaises(RedirectWarning) as caught:
+            activity.action_feedback(feedback="Called her back")
+        _message, action, _button, context = caught.exception.args
+        self.assertEqual(
+            action, "customer_value.customer_feedback_resolve_wizard_action"
+        )
+        self.assertEqual(feedback.followup_state, "open")
+        self.assertTrue(activity.exists())
+        with self.assertRaises(RedirectWarning):
+            activity.action_done()
+        # the dialog it opens resolves the follow-up and closes the activity
+        wizard = (
+            self.env["customer.feedback.resolve.wizard"]
+            .with_user(self.salesman)
+            .with_context(**context)
+            .create({"outcome": "solved"})
+        )
+        self.assertEqual(wizard.note, "Called her back")
+        wizard.action_resolve()
+        self.assertEqual(
+            (feedback.followup_state, feedback.followup_note),
+            ("resolved", "Called her back"),
+        )
+        self.assertFalse(activity.exists())
 
     def test_followup_of_a_customer_without_salesperson(self):
         self.customer.user_id = False
