@@ -66,6 +66,7 @@
         "views/customer_referral_views.xml",
         "views/customer_referral_portal_templates.xml",
         "wizards/customer_feedback_resolve_wizard_views.xml",
+        "wizards/customer_feedback_answer_wizard_views.xml",
         "views/customer_feedback_views.xml",
         "views/customer_feedback_templates.xml",
         "views/res_config_settings_views.xml",

@@ -63,6 +63,12 @@ ACL = {
         "all": "crwd",
         "manager": "crwd",
     },
+    "customer.feedback.answer.wizard": {
+        "portal": "",
+        "own": "crwd",
+        "all": "crwd",
+        "manager": "crwd",
+    },
     "customer.feedback.resolve.wizard": {
         "portal": "",
         "own": "crwd",

@@ -5,7 +5,7 @@ from freezegun import freeze_time
 
 from odoo import Command, fields
 from odoo.exceptions import AccessError, RedirectWarning, UserError, ValidationError
-from odoo.tests import TransactionCase, new_test_user, tagged
+from odoo.tests import Form, TransactionCase, new_test_user, tagged
 
 from ..models.customer_feedback import score_category
 from .subscription_common import SubscriptionCommon
@@ -295,6 +295,28 @@ class TestFeedback(TransactionCase):
             ("resolved", "Called her back"),
         )
         self.assertFalse(activity.exists())
+
+    def test_record_an_answer_taken_by_phone_from_the_form(self):
+        feedback = self._request(self.csat)
+        feedback._send_requests()
+        Wizard = (
+            self.env["customer.feedback.answer.wizard"]
+            .with_user(self.salesman)
+            .with_context(active_model="customer.feedback", active_id=feedback.id)
+        )
+        form = Form(Wizard)
+        self.assertEqual(form.scale, "1 - 5")
+        self.assertIn("satisfied", form.question)
+        form.score = 9
+        form.comment = "Said on the phone"
+        with self.assertRaisesRegex(ValidationError, "from 1 to 5"):
+            form.save().action_record()
+        form.score = 4
+        form.save().action_record()
+        self.assertEqual(
+            (feedback.state, feedback.score, feedback.comment, feedback.source),
+            ("answered", 4, "Said on the phone", "staff"),
+        )
 
     def test_followup_of_a_customer_without_salesperson(self):
         self.customer.user_id = False
