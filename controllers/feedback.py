@@ -65,17 +65,24 @@ class FeedbackController(http.Controller):
         if error_page:
             return error_page
         if score not in feedback._scale_scores():
-            score = None
-        return request.render(
-            "customer_value.feedback_page",
-            {
-                "feedback": feedback,
-                "score": score,
-                "token": token,
-                "from_portal": self._from_portal(feedback, kw.get("source")),
-                "staff_view": self._staff_view(),
-            },
+            score = None  # the current answer, if any, is shown instead
+        return self._render_page(
+            feedback, token, score, self._from_portal(feedback, kw.get("source"))
         )
+
+    def _render_page(self, feedback, token, score, from_portal, status=200, **values):
+        """The answer page; in the portal's layout when answered from it."""
+        values = {
+            "feedback": feedback,
+            "score": score,
+            "token": token,
+            "from_portal": from_portal,
+            "staff_view": self._staff_view(),
+            **values,
+        }
+        if from_portal:
+            values = {**CustomerPortal()._prepare_portal_layout_values(), **values}
+        return request.render("customer_value.feedback_page", values, status=status)
 
     def _from_portal(self, feedback, source):
         """Answered from the contact's own portal (``/my/feedback``), logged in
@@ -106,17 +113,7 @@ class FeedbackController(http.Controller):
         if error_page:
             return error_page
         if self._staff_view():
-            return request.render(
-                "customer_value.feedback_page",
-                {
-                    "feedback": feedback,
-                    "score": None,
-                    "token": token,
-                    "staff_view": True,
-                    "from_portal": False,
-                },
-                status=403,
-            )
+            return self._render_page(feedback, token, None, False, status=403)
         try:
             score = int(score)
         except (TypeError, ValueError):
@@ -126,27 +123,10 @@ class FeedbackController(http.Controller):
         try:
             feedback._apply_answer(score, comment, "portal" if from_portal else "email")
         except (UserError, ValidationError) as error:
-            return request.render(
-                "customer_value.feedback_page",
-                {
-                    "feedback": feedback,
-                    "score": None,
-                    "token": token,
-                    "error": error.args[0],
-                    "from_portal": from_portal,
-                },
-                status=400,
+            return self._render_page(
+                feedback, token, None, from_portal, status=400, error=error.args[0]
             )
-        return request.render(
-            "customer_value.feedback_page",
-            {
-                "feedback": feedback,
-                "score": score,
-                "token": token,
-                "recorded": True,
-                "from_portal": from_portal,
-            },
-        )
+        return self._render_page(feedback, token, score, from_portal, recorded=True)
 
 
 class FeedbackPortal(CustomerPortal):

@@ -111,6 +111,13 @@ class TestFeedbackHttp(HttpCase):
         self.assertEqual(response.status_code, 410)
         self.assertIn("This survey is closed", response.text)
 
+    def test_answered_request_shows_the_current_answer(self):
+        self.feedback._apply_answer(7, None, "email")
+        page = self.url_open(f"/feedback/{self.feedback.access_token}/42").text
+        self.assertIn("Your answer so far", page)
+        self.assertRegex(page, r'data-score="7"\s+class="[^"]*o_feedback_selected')
+        self.assertNotIn("data-pending", page, "nothing to record")
+
     def test_unknown_tokens_never_block_a_valid_one(self):
         # customers behind one address (a NAT): wrong links do not lock out
         # the right ones (256-bit tokens need no rate limit)
@@ -172,12 +179,22 @@ class TestFeedbackHttp(HttpCase):
             f"/feedback/{self.feedback.access_token}/7?source=portal"
         ).text
         self.assertIn('name="source" value="portal"', page)
+        # in the portal's layout, with the way back to the list
+        self.assertIn('<a href="/my/feedback">', page)
+        self.assertIn("o_portal_submenu", page)
         self.url_open(
             f"/feedback/{self.feedback.access_token}/submit",
             data={"csrf_token": self._csrf(page), "score": "7", "source": "portal"},
         )
         self.feedback.invalidate_recordset()
         self.assertEqual((self.feedback.score, self.feedback.source), (7, "portal"))
+        # back on the list, the answer is the score highlighted
+        listing = self.url_open("/my/feedback").text
+        self.assertRegex(
+            listing,
+            rf"/feedback/{self.feedback.access_token}/7\?source=portal\"\s+"
+            r'class="btn btn-sm btn-primary o_feedback_selected"',
+        )
 
     def test_portal_lists_requests_and_answers(self):
         self.env["res.users"].create(

@@ -28,5 +28,9 @@ registry.category("web_tour.tours").add("customer_value_feedback_answer", {
             content: "The comment is posted without leaving the page",
             trigger: ".o_feedback_page .o_feedback_form[data-posted='2']",
         },
+        {
+            content: "and the customer is told it was received",
+            trigger: ".o_feedback_page .o_feedback_comment_recorded:not(.d-none)",
+        },
     ],
 });
