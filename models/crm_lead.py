@@ -1,12 +1,17 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
+import logging
+
 from dateutil.relativedelta import relativedelta
 from markupsafe import Markup, escape
 
 from odoo import api, fields, models
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import format_date
 from odoo.tools.sql import column_exists, create_column
 
 from .optional_float import OptionalFloat
+
+_logger = logging.getLogger(__name__)
 
 
 class CrmLead(models.Model):
@@ -100,9 +105,15 @@ class CrmLead(models.Model):
                 create_column(self.env.cr, "crm_lead", name, column_type)
         return super()._auto_init()
 
-    @api.depends("active", "lost_reason_id", "date_closed")
+    @api.depends(
+        "active", "lost_reason_id", "lost_reason_id.reoffer_after_months", "date_closed"
+    )
     def _compute_reoffer_date(self):
+        # a lead offered again keeps the date it was offered on: a reason's
+        # new delay moves (or cancels, at 0) the pending re-offers only
         for lead in self:
+            if lead.reoffer_ids:
+                continue
             months = lead.lost_reason_id.reoffer_after_months
             if lead.active or not months or not lead.date_closed:
                 lead.reoffer_date = False
@@ -133,65 +144,134 @@ class CrmLead(models.Model):
         """Offer again, by batches, the leads lost with a reason that asks for
         it once their time has come: one new opportunity per lost lead, never
         a second (the new one links back to it), so a run that is interrupted
-        or runs twice does not offer anything twice."""
+        or runs twice does not offer anything twice.
+
+        A lead that cannot be offered again (its salesperson, team or
+        customer no longer fits its company...) does not stop the others: the
+        error is said on it and its re-offer date cleared, so it is not tried
+        again at each run."""
         Lead = self.with_context(active_test=False)
         today = fields.Date.context_today(self)
         domain = self._reoffer_due_domain(today)
         lost = Lead.search(domain, limit=batch_size, order="reoffer_date, id")
-        lost._reoffer()
+        lost._reoffer(safe=True)
         remaining = Lead.search_count(domain) if len(lost) == batch_size else 0
         self.env["ir.cron"]._notify_progress(done=len(lost), remaining=remaining)
         return lost
 
-    def _reoffer(self):
+    def _reoffer_user(self):
+        """Who offers again: the lost lead's salesperson if still active and
+        in its company, else the team leader; never the superuser."""
+        self.ensure_one()
+        company = self.company_id
+        for user in (self.user_id, self.team_id.user_id):
+            if (
+                user.active
+                and user._is_internal()
+                and not user._is_superuser()
+                and (not company or company in user.company_ids)
+            ):
+                return user
+        return self.env["res.users"]
+
+    def _reoffer_activity_user(self, user):
+        """Whom the "Re-offer" activity goes to: the new lead's salesperson
+        (else the team leader, see ``_reoffer_user``), else the company's
+        customer-value responsible, else whoever made the lost lead, if an
+        active internal user of the company; never the superuser running the
+        job. Nobody else."""
+        self.ensure_one()
+        company = self.company_id or self.env.company
+        for candidate in (user, company.feedback_followup_user_id, self.create_uid):
+            if (
+                candidate.active
+                and candidate._is_internal()
+                and not candidate._is_superuser()
+                and company in candidate.company_ids
+            ):
+                return candidate
+        return self.env["res.users"]
+
+    def _reoffer(self, safe=False):
         """Create the new opportunity of each lost lead ``self``, with a
         "Re-offer" activity due today for its salesperson, in the
-        salesperson's language (else the company's)."""
-        today = fields.Date.context_today(self)
+        salesperson's language (else the company's). With ``safe``, each
+        lead in its own savepoint: one that fails is said on it, its re-offer
+        date cleared, and the others go on."""
+        # the date offered on stays once the lead is offered again
+        self.flush_recordset(["reoffer_date"])
         new_leads = self.env["crm.lead"]
         for lost in self:
-            # the original salesperson if still active, else the team leader
-            user = lost.user_id if lost.user_id.active else lost.team_id.user_id
-            company = lost.company_id or self.env.company
-            lead = lost.with_context(
-                lang=user.lang or company.partner_id.lang or self.env.lang
+            if not safe:
+                new_leads |= lost._reoffer_one()
+                continue
+            try:
+                with self.env.cr.savepoint():
+                    new_leads |= lost._reoffer_one()
+            except (AccessError, UserError, ValidationError) as error:
+                _logger.warning("crm.lead %s not offered again: %s", lost.id, error)
+                # sudo: the job clears the date of the lead it cannot offer
+                lost.sudo().reoffer_date = False
+                lost._message_log(
+                    body=self.env._(
+                        "Not offered again: %(error)s",
+                        error=error.args[0] if error.args else repr(error),
+                    )
+                )
+        return new_leads.with_env(self.env)
+
+    def _reoffer_one(self):
+        self.ensure_one()
+        lost = self
+        today = fields.Date.context_today(self)
+        user = lost._reoffer_user()
+        company = lost.company_id or self.env.company
+        lead = lost.with_context(
+            lang=user.lang or company.partner_id.lang or self.env.lang
+        )
+        new = (
+            self.env["crm.lead"]
+            .with_company(company)
+            .with_context(lang=lead.env.lang)
+            .create(
+                {
+                    "name": lead.env._("Re-offer: %(name)s", name=lead.name),
+                    "type": "opportunity",
+                    "partner_id": lead.partner_id.id,
+                    "contact_name": lead.contact_name,
+                    "partner_name": lead.partner_name,
+                    "email_from": lead.email_from,
+                    "phone": lead.phone,
+                    "user_id": user.id,
+                    "team_id": lead.team_id.id,
+                    "company_id": lead.company_id.id,
+                    "expected_revenue": lead.expected_revenue,
+                    "tag_ids": [fields.Command.set(lead.tag_ids.ids)],
+                    "source_id": lead.source_id.id,
+                    "medium_id": lead.medium_id.id,
+                    "campaign_id": lead.campaign_id.id,
+                    "description": lead._reoffer_description(),
+                    "reoffer_of_id": lead.id,
+                }
             )
-            new = (
-                self.env["crm.lead"]
-                .with_company(company)
-                .with_context(lang=lead.env.lang)
-                .create(
-                    {
-                        "name": lead.env._("Re-offer: %(name)s", name=lead.name),
-                        "type": "opportunity",
-                        "partner_id": lead.partner_id.id,
-                        "contact_name": lead.contact_name,
-                        "partner_name": lead.partner_name,
-                        "email_from": lead.email_from,
-                        "phone": lead.phone,
-                        "user_id": user.id,
-                        "team_id": lead.team_id.id,
-                        "company_id": lead.company_id.id,
-                        "expected_revenue": lead.expected_revenue,
-                        "tag_ids": [fields.Command.set(lead.tag_ids.ids)],
-                        "source_id": lead.source_id.id,
-                        "medium_id": lead.medium_id.id,
-                        "campaign_id": lead.campaign_id.id,
-                        "description": lead._reoffer_description(),
-                        "reoffer_of_id": lead.id,
-                    }
+        )
+        activity_user = lost._reoffer_activity_user(user)
+        if not activity_user:
+            new._message_log(
+                body=lead.env._(
+                    "No active salesperson to offer this again: give it to one."
                 )
             )
-            activity_type = lead.env.ref("customer_value.mail_activity_reoffer")
-            # the salespeople find them in their activities: no e-mail each
-            new.with_context(mail_activity_quick_update=True).activity_schedule(
-                act_type_xmlid="customer_value.mail_activity_reoffer",
-                date_deadline=today,
-                summary=activity_type.summary or activity_type.name,
-                user_id=user.id or self.env.user.id,
-            )
-            new_leads |= new
-        return new_leads.with_env(self.env)
+            return new
+        activity_type = lead.env.ref("customer_value.mail_activity_reoffer")
+        # the salespeople find them in their activities: no e-mail each
+        new.with_context(mail_activity_quick_update=True).activity_schedule(
+            act_type_xmlid="customer_value.mail_activity_reoffer",
+            date_deadline=today,
+            summary=activity_type.summary or activity_type.name,
+            user_id=activity_user.id,
+        )
+        return new
 
     def _reoffer_description(self):
         """The lost lead's reason, date, products quoted and notes."""

@@ -45,7 +45,6 @@ SOURCES = [
 ]
 # the categories that call for a follow-up
 UNHAPPY = {"detractor", "unsatisfied", "hard"}
-OPEN_STATES = ("scheduled", "sent", "answered")
 # who answered: the customer (e-mail link, portal, survey) or staff for them
 CUSTOMER_SOURCES = ("email", "portal", "survey")
 STAFF_SOURCES = ("staff", "api")
@@ -71,6 +70,9 @@ WORKFLOW_FIELDS = {
 # what the request is about: fixed once it was sent
 REQUEST_FIELDS = {"partner_id", "touchpoint_id", "company_id", "res_model", "res_id"}
 STAFF = "sales_team.group_sale_salesman"
+# the requests that count as "asked" for the throttle: an expired request was
+# asked too, and one scheduled will be
+THROTTLING_STATES = ("scheduled", "sent", "answered", "expired")
 
 
 def score_category(metric, score):
@@ -430,9 +432,18 @@ class CustomerFeedback(models.Model):
         self.flush_recordset(["state"])
 
     def _throttle(self):
-        """Mark ``throttled`` the requests whose contact has another open
-        request within the company's throttle period: one query for the batch.
-        Of several new requests to one contact, the last one is kept."""
+        """Mark ``throttled`` the requests whose contact is asked by another
+        request within the company's throttle period of their date (the
+        scheduled date, or now once due): one query for the batch.
+
+        A request asked already (sent, answered or expired) counts within
+        the period either side of its date of asking; a scheduled one only
+        when it comes before (a request planned later never blocks an
+        earlier one: it is throttled in turn when it falls due, as the
+        sending job checks again). Of two scheduled at the same time, the
+        first one made is kept: one order for every check, so that of
+        requests made concurrently (from the form, over RPC, by two jobs)
+        exactly one is sent."""
         if not self:
             return
         self.env.flush_all()
@@ -442,17 +453,30 @@ class CustomerFeedback(models.Model):
                 SELECT f.id
                   FROM customer_feedback f
                   JOIN res_company c ON c.id = f.company_id
+                 CROSS JOIN LATERAL (
+                       SELECT GREATEST(f.date_scheduled, %(now)s) AS day,
+                              c.feedback_throttle_days * interval '1 day' AS span
+                 ) t
                  WHERE f.id IN %(ids)s AND c.feedback_throttle_days > 0
                    AND EXISTS (
                        SELECT 1 FROM customer_feedback o
                         WHERE o.partner_id = f.partner_id AND o.id != f.id
-                          AND o.state IN %(open)s
-                          AND o.date_scheduled > f.date_scheduled
-                              - c.feedback_throttle_days * interval '1 day'
-                          AND (o.id NOT IN %(ids)s OR o.id > f.id))
+                          AND o.state IN %(asked)s
+                          AND CASE WHEN o.state = 'scheduled' THEN
+                                   o.date_scheduled > t.day - t.span
+                                   AND (o.date_scheduled < f.date_scheduled
+                                        OR (o.date_scheduled = f.date_scheduled
+                                            AND o.id < f.id))
+                              ELSE
+                                   COALESCE(o.date_requested, o.date_scheduled)
+                                       > t.day - t.span
+                                   AND COALESCE(o.date_requested, o.date_scheduled)
+                                       < t.day + t.span
+                              END)
                 """,
                 ids=tuple(self.ids),
-                open=OPEN_STATES,
+                asked=THROTTLING_STATES,
+                now=fields.Datetime.now(),
             )
         )
         # sudo: the state changes only through the addon's own steps
@@ -501,9 +525,14 @@ class CustomerFeedback(models.Model):
         return sent
 
     def _send_requests(self):
-        """Claim and queue the e-mails of these scheduled requests."""
-        # the contact may have opted out or lost their e-mail since
-        self._check_sendable(throttle=False)
+        """Claim and queue the e-mails of these scheduled requests. A request
+        that cannot be made (its survey closed, its e-mail template broken)
+        does not stop the others: it is tried again tomorrow, said on the
+        request and given to the touchpoint's responsible as an activity."""
+        # the contact may have opted out or lost their e-mail since, or been
+        # asked by another request made from the form, over RPC or
+        # concurrently: throttled now, so that only one of them is sent
+        self._check_sendable()
         today = fields.Date.context_today(self)
         cr = self.env.cr
         cr.execute(
@@ -524,11 +553,11 @@ class CustomerFeedback(models.Model):
         )
         claimed = self.browse([row[0] for row in cr.fetchall()])
         self.invalidate_recordset(["state", "date_requested", "date_expiry"])
-        claimed._create_survey_invitations()
         failed = {}
+        claimed._create_survey_invitations(failed)
         by_template = defaultdict(list)
         defaults = self._default_templates()
-        for feedback in claimed:
+        for feedback in claimed.filtered(lambda f: f.id not in failed):
             by_template[feedback._request_template(defaults)].append(feedback.id)
         for template, feedback_ids in by_template.items():
             send_mail_batch_safely(template, feedback_ids, failed)
@@ -552,8 +581,47 @@ class CustomerFeedback(models.Model):
                     for fid, error in failed.items()
                 }
             )
+            failed_requests._notify_not_sent()
             claimed -= failed_requests
         return claimed
+
+    def _sending_responsible(self):
+        """Who hears of a request that cannot be sent: the touchpoint's
+        responsible, else the company's, else the manager who made the
+        touchpoint; never the superuser. Nobody when none is active."""
+        self.ensure_one()
+        for user in (
+            self.touchpoint_id.followup_user_id,
+            self.company_id.feedback_followup_user_id,
+            self.touchpoint_id.create_uid,
+        ):
+            if user.active and user._is_internal() and not user._is_superuser():
+                return user
+        return self.env["res.users"]
+
+    def _notify_not_sent(self):
+        """One to-do for the touchpoint's responsible on each request not
+        sent, not one a day while it keeps failing."""
+        todo = self.env.ref("mail.mail_activity_data_todo")
+        for feedback in self:
+            user = feedback._sending_responsible()
+            if not user or feedback.activity_ids.filtered(
+                lambda a, user=user: a.activity_type_id == todo and a.user_id == user
+            ):
+                continue
+            # sudo: the sending job informs whoever it may be
+            feedback.sudo().with_context(
+                mail_activity_quick_update=True
+            ).activity_schedule(
+                "mail.mail_activity_data_todo",
+                summary=self.env._("Feedback request not sent"),
+                note=self.env._(
+                    "The request could not be made (see its history): fix the "
+                    "touchpoint %(touchpoint)s; it is tried again every day.",
+                    touchpoint=feedback.touchpoint_id.display_name,
+                ),
+                user_id=user.id,
+            )
 
     def _default_templates(self):
         """The addon's request e-mails: (one-click scale, survey link)."""
@@ -569,18 +637,31 @@ class CustomerFeedback(models.Model):
         default = survey if touchpoint.survey_id else scale
         return touchpoint.mail_template_id or default
 
-    def _create_survey_invitations(self):
+    def _create_survey_invitations(self, failed=None):
         """Give each request of a touchpoint with a survey its own answer
         (``survey.user_input``) for the contact, as the survey's own invitation
-        does."""
+        does. A survey that takes no answer any more (closed, archived) fails
+        its request alone: it goes into ``failed`` (id -> error) when given,
+        else the error is raised."""
         for feedback in self.filtered(
             lambda f: f.touchpoint_id.survey_id and not f.survey_user_input_id
         ):
-            # sudo: the salesperson asking may not be a survey officer
-            answer = feedback.touchpoint_id.survey_id.sudo()._create_answer(
-                partner=feedback.partner_id, check_attempts=False
-            )
-            feedback.sudo().survey_user_input_id = answer
+            try:
+                with self.env.cr.savepoint():
+                    # sudo: the salesperson asking may not be a survey officer
+                    answer = feedback.touchpoint_id.survey_id.sudo()._create_answer(
+                        partner=feedback.partner_id, check_attempts=False
+                    )
+                    feedback.sudo().survey_user_input_id = answer
+            except (UserError, ValidationError, AccessError) as error:
+                if failed is None:
+                    raise
+                _logger.warning(
+                    "customer.feedback %s: survey answer not created: %s",
+                    feedback.id,
+                    error,
+                )
+                failed[feedback.id] = error
 
     def _survey_url(self):
         self.ensure_one()

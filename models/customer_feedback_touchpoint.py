@@ -89,6 +89,13 @@ class CustomerFeedbackTouchpoint(models.Model):
         help="An unhappy answer gets a follow-up activity due within this time.",
     )
     feedback_count = fields.Integer(compute="_compute_feedback_count")
+    periodic_skipped = fields.Json(
+        string="Customers Not Asked",
+        readonly=True,
+        copy=False,
+        help="For the periodic trigger: the customers whose request could not "
+        "be made, and when (not tried again within the period).",
+    )
 
     @api.depends("metric")
     def _compute_question(self):
@@ -176,9 +183,37 @@ class CustomerFeedbackTouchpoint(models.Model):
         return super().create(vals_list)
 
     def write(self, vals):
+        if "metric" in vals:
+            self._check_metric_change(vals["metric"])
         if {"trigger", "active", "company_id"} & set(vals):
             self.env.registry.clear_cache()
         return super().write(vals)
+
+    def _check_metric_change(self, metric):
+        """The answers keep the metric they were given on: a touchpoint with
+        answers keeps its metric (a new touchpoint asks with another)."""
+        changed = self.filtered(lambda touchpoint: touchpoint.metric != metric)
+        if not changed:
+            return
+        self.env["customer.feedback"].flush_model(["touchpoint_id", "state"])
+        answered = self.env.execute_query(
+            SQL(
+                """
+                SELECT DISTINCT touchpoint_id FROM customer_feedback
+                 WHERE touchpoint_id IN %s AND state = 'answered'
+                """,
+                tuple(changed.ids),
+            )
+        )
+        if answered:
+            raise UserError(
+                self.env._(
+                    "Touchpoint %(name)s has answers given on its metric: changing "
+                    "it would rewrite them. Archive it and create a touchpoint "
+                    "with the new metric instead.",
+                    name=self.browse(answered[0][0]).display_name,
+                )
+            )
 
     def unlink(self):
         self.env.registry.clear_cache()
@@ -231,64 +266,158 @@ class CustomerFeedbackTouchpoint(models.Model):
     def _cron_periodic_requests(self, batch_size=500):
         """Ask the active customers (a running subscription, or a sale
         confirmed within the period) at each periodic touchpoint, every N
-        days: one request per customer and period, by batches."""
+        days: one request per customer and period, by batches, the customers
+        asked longest ago (never asked first) before the others; the cron
+        commits and calls again while some remain.
+
+        A customer whose request cannot be made (e.g. its contact belongs to
+        another company) does not stop the batch: it is said on the
+        customer, and tried again the next period, not at each call."""
         now = fields.Datetime.now()
         Feedback = self.env["customer.feedback"].sudo()
         created = Feedback
+        done = remaining = 0
         for touchpoint in self.sudo().search([("trigger", "=", "periodic")]):
             since = now - timedelta(days=touchpoint.period_days)
-            companies = touchpoint.company_id or self.env["res.company"].search([])
-            self.env.flush_all()
-            rows = self.env.execute_query(
-                SQL(
-                    """
-                    SELECT DISTINCT customer.id, customer.company_id_of_sale
-                      FROM (
-                        SELECT s.commercial_partner_id AS id,
-                               s.company_id AS company_id_of_sale
-                          FROM sale_subscription s
-                         WHERE s.revenue_active AND s.company_id IN %(companies)s
-                        UNION
-                        SELECT p.commercial_partner_id, o.company_id
-                          FROM sale_order o
-                          JOIN res_partner p ON p.id = o.partner_id
-                         WHERE o.state = 'sale' AND o.date_order >= %(since)s
-                           AND o.company_id IN %(companies)s
-                      ) customer
-                     WHERE NOT EXISTS (
-                        SELECT 1 FROM customer_feedback f
-                         WHERE f.commercial_partner_id = customer.id
-                           AND f.touchpoint_id = %(touchpoint)s
-                           AND f.date_scheduled >= %(since)s)
-                     ORDER BY customer.id
-                     LIMIT %(limit)s
-                    """,
-                    companies=tuple(companies.ids),
-                    since=since,
-                    touchpoint=touchpoint.id,
-                    limit=batch_size,
-                )
-            )
-            customers = self.env["res.partner"].browse([row[0] for row in rows])
-            vals_list = []
-            for (_customer_id, company_id), customer in zip(
-                rows, customers, strict=True
-            ):
-                contact = customer._main_feedback_contact()
-                if contact:
-                    vals_list.append(
-                        {
-                            "touchpoint_id": touchpoint.id,
-                            "partner_id": contact.id,
-                            "company_id": company_id,
-                            "date_scheduled": now,
-                        }
-                    )
-            batch = Feedback.create(vals_list)
+            skipped = touchpoint._periodic_skipped_since(since)
+            rows = touchpoint._periodic_due_customers(since, skipped, batch_size)
+            batch, failed = touchpoint._periodic_create(rows, now)
             batch._check_sendable()
             created |= batch
-        self.env["ir.cron"]._notify_progress(done=len(created), remaining=0)
+            done += len(rows)  # the failed ones too: they are dealt with
+            if failed:
+                day = fields.Date.to_string(now)
+                skipped.update({str(customer): day for customer in failed})
+            if (skipped or False) != (touchpoint.periodic_skipped or False):
+                touchpoint.periodic_skipped = skipped or False
+            if len(rows) == batch_size:
+                remaining += touchpoint._periodic_due_customers(
+                    since, skipped, None, count=True
+                )
+        self.env["ir.cron"]._notify_progress(done=done, remaining=remaining)
         return created
+
+    def _periodic_skipped_since(self, since):
+        """The customers whose request failed within the period: {id: day}."""
+        self.ensure_one()
+        day = fields.Date.to_string(since)
+        return {
+            customer: failed_on
+            for customer, failed_on in (self.periodic_skipped or {}).items()
+            if failed_on >= day
+        }
+
+    def _periodic_due_customers(self, since, skipped, limit, count=False):
+        """(customer id, company id) of the active customers not asked at this
+        touchpoint within the period, the customers asked longest ago first;
+        with ``count``, how many there are."""
+        self.ensure_one()
+        companies = self.company_id or self.env["res.company"].search([])
+        self.env.flush_all()
+        due = SQL(
+            """
+            SELECT DISTINCT customer.id, customer.company_id_of_sale
+              FROM (
+                SELECT s.commercial_partner_id AS id,
+                       s.company_id AS company_id_of_sale
+                  FROM sale_subscription s
+                 WHERE s.revenue_active AND s.company_id IN %(companies)s
+                UNION
+                SELECT p.commercial_partner_id, o.company_id
+                  FROM sale_order o
+                  JOIN res_partner p ON p.id = o.partner_id
+                 WHERE o.state = 'sale' AND o.date_order >= %(since)s
+                   AND o.company_id IN %(companies)s
+              ) customer
+             WHERE NOT EXISTS (
+                SELECT 1 FROM customer_feedback f
+                 WHERE f.commercial_partner_id = customer.id
+                   AND f.touchpoint_id = %(touchpoint)s
+                   AND f.date_scheduled >= %(since)s)
+               AND customer.id != ALL(%(skipped)s::int[])
+            """,
+            companies=tuple(companies.ids),
+            since=since,
+            touchpoint=self.id,
+            skipped=[int(customer) for customer in skipped],
+        )
+        if count:
+            [(total,)] = self.env.execute_query(
+                SQL("SELECT count(*) FROM (%s) due", due)
+            )
+            return total
+        return self.env.execute_query(
+            SQL(
+                """
+                SELECT due.id, due.company_id_of_sale
+                  FROM (%(due)s) due
+                  LEFT JOIN LATERAL (
+                       SELECT max(f.date_scheduled) AS last_asked
+                         FROM customer_feedback f
+                        WHERE f.commercial_partner_id = due.id
+                          AND f.touchpoint_id = %(touchpoint)s
+                  ) asked ON TRUE
+                 ORDER BY asked.last_asked NULLS FIRST, due.id
+                 %(limit)s
+                """,
+                due=due,
+                touchpoint=self.id,
+                limit=SQL("LIMIT %s", limit) if limit else SQL(""),
+            )
+        )
+
+    def _periodic_create(self, rows, now):
+        """Create the requests of ``rows`` (customer id, company id): in one go,
+        else customer by customer, each in its own savepoint. Returns the
+        requests and the ids of the customers whose request failed."""
+        self.ensure_one()
+        Feedback = self.env["customer.feedback"].sudo()
+        customers = self.env["res.partner"].browse([row[0] for row in rows])
+        vals_by_customer = {}
+        for (_customer_id, company_id), customer in zip(rows, customers, strict=True):
+            contact = customer._main_feedback_contact()
+            vals_by_customer.setdefault(customer, []).append(
+                {
+                    "touchpoint_id": self.id,
+                    "partner_id": contact.id,
+                    "company_id": company_id,
+                    "date_scheduled": now,
+                }
+            )
+        try:
+            with self.env.cr.savepoint():
+                return Feedback.create(
+                    [
+                        vals
+                        for vals_list in vals_by_customer.values()
+                        for vals in vals_list
+                    ]
+                ), []
+        except (AccessError, UserError, ValidationError):
+            _logger.info("%s: batch failed, customer by customer", self.display_name)
+        created, failed = Feedback, []
+        for customer, vals_list in vals_by_customer.items():
+            try:
+                with self.env.cr.savepoint():
+                    created |= Feedback.create(vals_list)
+            except (AccessError, UserError, ValidationError) as error:
+                _logger.warning(
+                    "Periodic feedback at %s for %s not requested: %s",
+                    self.display_name,
+                    customer.display_name,
+                    error,
+                )
+                customer._message_log(
+                    body=self.env._(
+                        "Periodic feedback at %(touchpoint)s not requested: "
+                        "%(error)s. Tried again in %(days)s days.",
+                        touchpoint=self.display_name,
+                        error=error.args[0] if error.args else repr(error),
+                        days=self.period_days,
+                    )
+                )
+                failed.append(customer.id)
+        return created, failed
 
     def _scale(self):
         self.ensure_one()

@@ -8,6 +8,7 @@ from freezegun import freeze_time
 from odoo import fields
 from odoo.exceptions import ValidationError
 from odoo.tests import Form, TransactionCase, new_test_user, tagged
+from odoo.tools import mute_logger
 
 
 @tagged("post_install", "-at_install")
@@ -164,6 +165,63 @@ class TestCrmReoffer(TransactionCase):
         new = Lead.search([("reoffer_of_id", "in", leads.ids)])
         self.assertEqual(len(new), 3)
         self.assertFalse(new.user_id, "not given to an archived user")
+        # nor to the superuser running the job: said on the new leads instead
+        self.assertFalse(new.activity_ids)
+        for lead in new:
+            self.assertIn("No active salesperson", lead.message_ids[0].body)
+
+    def test_the_reoffer_activity_falls_back_to_the_companys_responsible(self):
+        with freeze_time("2026-01-05 09:00:00"):
+            lead = self._lead()
+            self._lose(lead, self.not_now)
+        self.salesman.active = False
+        self.env.company.feedback_followup_user_id = self.other_salesman
+        with freeze_time("2026-04-06 09:00:00"):
+            self.env["crm.lead"]._cron_reoffer()
+        self.assertFalse(lead.reoffer_ids.user_id)
+        self.assertEqual(lead.reoffer_ids.activity_ids.user_id, self.other_salesman)
+
+    @mute_logger("odoo.addons.customer_value.models.crm_lead")
+    def test_a_lead_that_cannot_be_offered_again_does_not_stop_the_others(self):
+        elsewhere = self.env["res.company"].create({"name": "Elsewhere"})
+        moved = self.env["res.partner"].create(
+            {"name": "Moved Ltd", "is_company": True}
+        )
+        with freeze_time("2026-01-05 09:00:00"):
+            fine = self._lead(name="Fine")
+            broken = self._lead(name="Broken")
+            broken.write({"partner_id": moved.id, "company_id": self.env.company.id})
+            for lead in fine | broken:
+                self._lose(lead, self.not_now)
+        # the customer now belongs to another company: no opportunity of ours
+        moved.company_id = elsewhere
+        Lead = self.env["crm.lead"]
+        with freeze_time("2026-04-06 09:00:00"):
+            self.assertEqual(Lead._cron_reoffer(), fine | broken)
+            self.assertFalse(Lead._cron_reoffer(), "not tried again")
+        self.assertEqual(len(fine.reoffer_ids), 1)
+        self.assertFalse(broken.reoffer_ids)
+        self.assertFalse(broken.reoffer_date)
+        self.assertIn("Not offered again", broken.message_ids[0].body)
+
+    def test_a_new_delay_moves_the_pending_reoffers(self):
+        reason = self.env["crm.lost.reason"].create(
+            {"name": "Later", "reoffer_after_months": 3}
+        )
+        with freeze_time("2026-01-05 09:00:00"):
+            pending = self._lead(name="Pending")
+            offered = self._lead(name="Offered")
+            for lead in pending | offered:
+                self._lose(lead, reason)
+        with freeze_time("2026-04-05 09:00:00"):
+            self.env["crm.lead"].browse(offered.ids)._reoffer()
+        reason.reoffer_after_months = 6
+        self.assertEqual(str(pending.reoffer_date), "2026-07-05")
+        self.assertEqual(str(offered.reoffer_date), "2026-04-05", "offered already")
+        reason.reoffer_after_months = 0  # never
+        self.assertFalse(pending.reoffer_date)
+        with freeze_time("2026-08-05 09:00:00"):
+            self.assertFalse(self.env["crm.lead"]._cron_reoffer())
 
     def test_due_list_and_win_rate(self):
         mine = self._lead()

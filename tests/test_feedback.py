@@ -1,11 +1,13 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
 from datetime import timedelta
+from unittest.mock import patch
 
 from freezegun import freeze_time
 
 from odoo import Command, fields
 from odoo.exceptions import AccessError, RedirectWarning, UserError, ValidationError
 from odoo.tests import Form, TransactionCase, new_test_user, tagged
+from odoo.tools import mute_logger
 
 from ..models.customer_feedback import score_category
 from .subscription_common import SubscriptionCommon
@@ -98,6 +100,17 @@ class TestFeedback(TransactionCase):
         touchpoint.metric = "ces"
         self.assertEqual(touchpoint.question, "Was the trainer clear?")
 
+    def test_metric_of_a_touchpoint_with_answers_stays(self):
+        touchpoint = self.nps.copy({"name": "Metric kept"})
+        feedback = self._request(touchpoint)
+        touchpoint.metric = "csat"  # no answer yet: the metric may change
+        touchpoint.metric = "nps"
+        feedback.with_user(self.salesman).record_answer(9)
+        with self.assertRaisesRegex(UserError, "rewrite them"):
+            touchpoint.write({"metric": "csat"})
+        self.assertEqual((feedback.metric, feedback.category), ("nps", "promoter"))
+        touchpoint.write({"metric": "nps", "name": "Same metric"})
+
     @freeze_time("2026-05-04 10:00:00")
     def test_request_is_scheduled_after_the_delay(self):
         order = self.env["sale.order"].create(
@@ -135,7 +148,8 @@ class TestFeedback(TransactionCase):
 
     def test_throttle_keeps_one_request_of_a_batch(self):
         """Two requests created together for one contact (two periodic
-        touchpoints on the same day): one is sent, the other throttled."""
+        touchpoints on the same day): the first is sent, the other
+        throttled."""
         batch = self.Feedback.create(
             [
                 {"touchpoint_id": touchpoint.id, "partner_id": self.contact.id}
@@ -143,12 +157,40 @@ class TestFeedback(TransactionCase):
             ]
         )
         batch._check_sendable()
-        self.assertEqual(batch.mapped("state"), ["throttled", "scheduled"])
+        self.assertEqual(batch.mapped("state"), ["scheduled", "throttled"])
         colleague = self.env["res.partner"].create(
             {"name": "Cole", "parent_id": self.customer.id, "email": "cole@fb.example"}
         )
         other = self._request(partner=colleague)
         self.assertEqual(other.state, "scheduled", "another contact is not throttled")
+
+    def test_throttle_counts_expired_and_answered_requests(self):
+        first = self._request()
+        first.sudo().write({"state": "expired", "date_requested": first.date_scheduled})
+        self.assertEqual(self._request(self.csat).state, "throttled")
+        first.sudo().state = "answered"
+        self.assertEqual(self._request(self.ces).state, "throttled")
+
+    @freeze_time("2026-05-04 10:00:00")
+    def test_throttle_looks_both_ways_from_the_requests_date(self):
+        later = self.env["customer.feedback.touchpoint"].create(
+            {"name": "In half a year", "metric": "nps", "delay_days": 180}
+        )
+        planned = self._request(later)
+        soon = self._request(self.csat.copy({"delay_days": 10}))
+        self.assertEqual((planned.state, soon.state), ("scheduled", "scheduled"))
+        # requests planned in 10 and 180 days do not block one today; the one
+        # in 10 days is throttled when due, today's having been sent
+        today = self._request()
+        self.assertEqual(today.state, "scheduled")
+        self.assertEqual(self._request(self.ces).state, "throttled")
+        self.assertEqual(today._send_requests(), today)
+        with freeze_time("2026-05-14 11:00:00"):
+            self.assertFalse(soon._send_requests())
+        self.assertEqual(soon.state, "throttled")
+        # in 180 days, the request sent today is long past
+        with freeze_time("2026-10-31 11:00:00"):
+            self.assertEqual(planned._send_requests(), planned)
 
     def test_bad_input(self):
         Feedback = self.Feedback.with_user(self.salesman)
@@ -444,3 +486,62 @@ class TestFeedbackTriggers(SubscriptionCommon):
         self.assertTrue(
             later.filtered(lambda f: f.commercial_partner_id == self.customer)
         )
+
+    @mute_logger("odoo.addons.customer_value.models.customer_feedback_touchpoint")
+    def test_periodic_batches_oldest_first_and_a_bad_customer(self):
+        """The customers asked longest ago come first (never asked before
+        all), the cron hears what remains, and a customer whose request
+        cannot be made (its contact belongs to another company) is said on
+        it, does not stop the batch and is not tried again within the
+        period."""
+        Touchpoint = self.env["customer.feedback.touchpoint"]
+        Touchpoint.search([("trigger", "=", "periodic")]).active = False
+        periodic = Touchpoint.create(
+            {"name": "Every 90 days", "metric": "nps", "trigger": "periodic"}
+        )
+        Touchpoint._cron_periodic_requests(batch_size=100000)  # the demo's
+        Partner = self.env["res.partner"]
+        asked_before, bad, never = (
+            Partner.create(
+                {"name": name, "is_company": True, "email": f"{name}@p.example"}
+            )
+            for name in ("asked", "bad", "never")
+        )
+        for partner in (asked_before, bad, never):
+            self.env["sale.order"].create({"partner_id": partner.id}).write(
+                {"state": "sale"}
+            )
+        self.env["customer.feedback"].create(
+            {
+                "touchpoint_id": periodic.id,
+                "partner_id": asked_before.id,
+                "date_scheduled": fields.Datetime.now() - timedelta(days=100),
+                "state": "answered",
+            }
+        )
+        bad.company_id = self.env["res.company"].create({"name": "Elsewhere"})
+
+        def run():
+            with patch.object(
+                type(self.env["ir.cron"]), "_notify_progress", autospec=True
+            ) as progress:
+                created = Touchpoint._cron_periodic_requests(batch_size=2)
+            return created, progress.call_args.kwargs
+
+        created, progress = run()
+        self.assertEqual(created.partner_id, never)
+        self.assertEqual(progress, {"done": 2, "remaining": 1})
+        self.assertIn("not requested", bad.message_ids[0].body)
+        created, progress = run()
+        self.assertEqual(created.partner_id, asked_before)
+        self.assertEqual(progress, {"done": 1, "remaining": 0})
+        created, progress = run()
+        self.assertFalse(created)
+        self.assertEqual(progress, {"done": 0, "remaining": 0})
+        self.assertEqual(
+            len(bad.message_ids.filtered(lambda m: "not requested" in m.body)), 1
+        )
+        # tried again the next period
+        self.assertEqual(set(periodic.periodic_skipped), {str(bad.id)})
+        later = fields.Datetime.now() + timedelta(days=1)
+        self.assertEqual(periodic._periodic_skipped_since(later), {})

@@ -7,8 +7,8 @@ from unittest.mock import patch
 
 from freezegun import freeze_time
 
-from odoo import fields
-from odoo.tests import TransactionCase, tagged
+from odoo import Command, fields
+from odoo.tests import TransactionCase, new_test_user, tagged
 from odoo.tools import mute_logger
 
 
@@ -97,13 +97,14 @@ class TestFeedbackSending(TransactionCase):
 
     def test_query_count_per_batch_is_constant(self):
         """The same queries for a batch of 2 requests or 20: selecting,
-        checking, claiming, rendering and queuing the mails are per batch."""
+        checking (opt-out, throttle), claiming, rendering and queuing the mails
+        are per batch."""
         self.Feedback._cron_send_requests()  # warms the caches
         for size in (2, 20):
             requests = self._requests(size)
             self.env.flush_all()
             self.env.invalidate_all()
-            with self.assertQueryCount(23):
+            with self.assertQueryCount(24):
                 sent = self.Feedback._cron_send_requests()
             self.assertEqual(sent, requests)
 
@@ -127,6 +128,91 @@ class TestFeedbackSending(TransactionCase):
         self.assertEqual(failing.state, "scheduled")
         self.assertGreater(failing.date_scheduled, fields.Datetime.now())
         self.assertIn("Request not sent", failing.message_ids[0].body)
+
+    @mute_logger("odoo.addons.customer_value.models.customer_feedback")
+    def test_a_closed_survey_fails_its_requests_only(self):
+        """A touchpoint whose survey was closed: its requests are not sent,
+        said on them and to the touchpoint's responsible (once), tried again
+        tomorrow; the other requests of the batch are sent."""
+        responsible = new_test_user(
+            self.env, login="fbsend_resp", groups="sales_team.group_sale_manager"
+        )
+        survey = self.env["survey.survey"].create(
+            {
+                "title": "Closed survey",
+                "access_mode": "token",
+                "question_and_page_ids": [
+                    Command.create(
+                        {
+                            "title": "Recommend us?",
+                            "question_type": "scale",
+                            "scale_min": 0,
+                            "scale_max": 10,
+                        }
+                    )
+                ],
+            }
+        )
+        with_survey = self.touchpoint.copy(
+            {"survey_id": survey.id, "followup_user_id": responsible.id}
+        )
+        partner = self.env["res.partner"].create(
+            {"name": "Surveyed", "email": "surveyed@fb.example"}
+        )
+        failing = self.Feedback.browse(
+            self.Feedback.request_feedback(with_survey.id, partner.id)
+        )
+        fine = self._requests(2)
+        survey.action_archive()
+        with patch.object(
+            type(self.env["ir.cron"]), "_notify_progress", autospec=True
+        ) as progress:
+            sent = self.Feedback._cron_send_requests()
+        progress.assert_called_with(self.env["ir.cron"], done=3, remaining=0)
+        self.assertEqual(sent, fine)
+        self.assertEqual(set(fine.mapped("state")), {"sent"})
+        self.assertEqual(len(self._mails(fine)), 2)
+        self.assertEqual(failing.state, "scheduled")
+        self.assertFalse(failing.survey_user_input_id)
+        self.assertFalse(self._mails(failing))
+        self.assertGreater(failing.date_scheduled, fields.Datetime.now())
+        self.assertIn("Request not sent", failing.message_ids[0].body)
+        self.assertEqual(failing.activity_ids.user_id, responsible)
+        # tomorrow, still closed: tried again, the responsible not told twice
+        with freeze_time(fields.Datetime.now() + timedelta(days=1, hours=1)):
+            self.assertFalse(self.Feedback._cron_send_requests())
+        self.assertEqual(failing.state, "scheduled")
+        self.assertEqual(len(failing.activity_ids), 1)
+        # the survey reopened: sent
+        survey.action_unarchive()
+        with freeze_time(fields.Datetime.now() + timedelta(days=2, hours=1)):
+            self.assertEqual(self.Feedback._cron_send_requests(), failing)
+        self.assertTrue(failing.survey_user_input_id)
+
+    def test_throttled_again_when_sent(self):
+        """Requests made without the throttle (from the form, over RPC, two
+        made concurrently) are throttled when they fall due: one is sent."""
+        self.env.company.feedback_throttle_days = 30
+        partner = self.env["res.partner"].create(
+            {"name": "Twice", "email": "twice@fb.example"}
+        )
+        other = self.touchpoint.copy()
+        first, second = self.Feedback.create(
+            [
+                {"touchpoint_id": touchpoint.id, "partner_id": partner.id}
+                for touchpoint in (self.touchpoint, other)
+            ]
+        )
+        self.assertEqual((first.state, second.state), ("scheduled", "scheduled"))
+        self.assertEqual(self.Feedback._cron_send_requests(), first)
+        self.assertEqual(second.state, "throttled")
+        self.assertEqual(len(self._mails(first | second)), 1)
+        # one made later, while the first was sent: throttled when due
+        third = self.Feedback.create(
+            {"touchpoint_id": self.touchpoint.id, "partner_id": partner.id}
+        )
+        self.assertFalse(self.Feedback._cron_send_requests())
+        self.assertEqual(third.state, "throttled")
 
     def test_expiry(self):
         [request] = self._requests(1)
