@@ -16,6 +16,7 @@ from . import (
     customer_feedback,
     customer_feedback_answer,
     customer_feedback_followup,
+    customer_feedback_sending,
     customer_health_rule,
     customer_health_reason,
     customer_health_snapshot,

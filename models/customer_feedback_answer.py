@@ -103,3 +103,29 @@ class CustomerFeedback(models.Model):
             and (rescored or not followup.followup_state)
         ):
             self._open_followup()
+
+    def _apply_survey_answer(self):
+        """The survey of this request was completed: its first scale answer is
+        the score, its first free-text answer the comment."""
+        self.ensure_one()
+        answer = self.sudo().survey_user_input_id
+        question = self.touchpoint_id._survey_score_question()
+        lines = answer.user_input_line_ids.filtered(lambda line: not line.skipped)
+        score_line = lines.filtered(lambda line: line.question_id == question)[:1]
+        text_line = lines.filtered(lambda line: line.answer_type == "text_box")[:1]
+        if not score_line:
+            self.message_post(
+                body=self.env._("The survey was completed without a score.")
+            )
+            return
+        try:
+            self._apply_answer(
+                score_line.value_scale, text_line.value_text_box or None, "survey"
+            )
+        except (UserError, ValidationError) as error:
+            # e.g. completed after the request expired: said, not raised
+            self.message_post(
+                body=self.env._(
+                    "Survey answer not recorded: %(error)s", error=error.args[0]
+                )
+            )

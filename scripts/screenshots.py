@@ -143,7 +143,6 @@ SCREENS = [
         ),
         ".o_form_sheet",
     ),
-    ("feedback_answer", answer_url, ".o_feedback_recorded:not(.d-none)"),
     (
         "customers_at_risk",
         action("customer_value.res_partner_action_health"),
@@ -198,6 +197,10 @@ def shoot(page, name, url, ready, folder):
         ).click()
         page.wait_for_selector(".o-figure canvas")
         page.wait_for_timeout(3000)  # the pivot and the list load after the charts
+    if name == "feedback_answer":
+        # the customer's first gesture on the page records the score
+        page.click("textarea[name=comment]")
+        page.wait_for_selector(".o_feedback_recorded:not(.d-none)")
     if name == "customer_health":
         page.click(".o_notebook_headers a[name=customer_health]")
         page.wait_for_selector(".o_field_widget[name=health_reason_ids] .o_data_row")
@@ -239,6 +242,19 @@ with sync_playwright() as playwright:
             shoot(page, name, url, ready, folder)
             print(f"{folder / name}.png")
         page.close()
+        # the answer page, as the customer opens it from the e-mail (no login:
+        # staff signed in only see the request)
+        context = browser.new_context(viewport={"width": 1440, "height": 900})
+        page = context.new_page()
+        shoot(
+            page,
+            "feedback_answer",
+            answer_url,
+            ".o_feedback_form[data-pending]",
+            folder,
+        )
+        print(f"{folder / 'feedback_answer'}.png")
+        context.close()
         # the portal, as the demo's portal user (login "portal") sees it
         call("res.users", "write", [portal_uid], {"lang": lang})
         page = browser.new_page(viewport={"width": 1440, "height": 900})

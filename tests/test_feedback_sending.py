@@ -129,7 +129,7 @@ class TestFeedbackSending(TransactionCase):
         self.assertGreater(failing.date_scheduled, fields.Datetime.now())
         self.assertIn("Request not sent", failing.message_ids[0].body)
 
-    @mute_logger("odoo.addons.customer_value.models.customer_feedback")
+    @mute_logger("odoo.addons.customer_value.models.customer_feedback_sending")
     def test_a_closed_survey_fails_its_requests_only(self):
         """A touchpoint whose survey was closed: its requests are not sent,
         said on them and to the touchpoint's responsible (once), tried again

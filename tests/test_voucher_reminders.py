@@ -196,7 +196,7 @@ class TestVoucherReminders(VoucherCommon):
         cron = self.env.ref("customer_value.ir_cron_voucher_reminders")
         with (
             freeze_time("2026-01-31"),
-            mute_logger("odoo.addons.customer_value.models.customer_voucher"),
+            mute_logger("odoo.addons.customer_value.models.customer_voucher_reminding"),
         ):
             cron.method_direct_trigger()
         self.assertTrue(cron.active)
