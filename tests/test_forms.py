@@ -130,7 +130,11 @@ class TestVoucherForms(VoucherCommon):
         self.assertEqual(form.expiry_date, date(2027, 5, 1))
         form.beneficiary_id = self.contact
         form.user_id = self.salesman  # the account's salesperson
+        # the code may be read to the customer before saving: it is the one kept
+        code_shown = form.code
+        self.assertTrue(code_shown)
         voucher = form.save()
+        self.assertEqual(voucher.code, code_shown)
         names = [
             "type_id",
             "partner_id",
