@@ -46,6 +46,7 @@
         "views/crossgrade_migration_views.xml",
         "views/product_pricelist_item_views.xml",
         "views/sale_order_views.xml",
+        "views/account_move_views.xml",
         "views/res_partner_views.xml",
         "views/crm_lead_views.xml",
         "views/subscription_plan_family_views.xml",

@@ -3,6 +3,7 @@
 from . import customer_value_input_mixin
 from . import (
     account_move,
+    account_move_line,
     calendar_event,
     crm_lead,
     crm_lost_reason,

@@ -201,7 +201,10 @@ class SaleOrder(models.Model):
                AND origin.seats > 0
                AND (origin.state = 'verified'
                     OR (origin.state = 'declared'
-                        AND NOT item.crossgrade_verified_only))
+                        AND NOT item.crossgrade_verified_only)
+                    -- the order that migrated it keeps its rule once confirmed
+                    OR (origin.state = 'migrated'
+                        AND origin.migrated_order_id = %(order)s))
                AND (origin.renewal_date IS NULL
                     OR origin.renewal_date + %(grace)s >= %(date)s)
              WHERE item.pricelist_id = %(pricelist)s
@@ -223,6 +226,7 @@ class SaleOrder(models.Model):
             grace=grace,
             date=date,
             pricelist=self.pricelist_id.id,
+            order=self._origin.id or 0,
         )
         return self.env.execute_query(query)
 

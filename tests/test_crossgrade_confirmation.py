@@ -83,6 +83,27 @@ class TestCrossgradeConfirmation(CrossgradeCommon):
         self.assertEqual(activity.user_id, self.salesman)
         self.assertIn("Rival AV Endpoint", activity.summary)
 
+    def test_confirmed_order_keeps_saying_why_the_price(self):
+        self._origin()
+        order = self._quote(user=self.salesman)
+        line = order.order_line.filtered("crossgrade_qty")[:1]
+        explanation = line.with_user(self.salesman).crossgrade_explanation
+        self.assertIn("Crossgrade price", explanation)
+        order.with_user(self.salesman).action_confirm()
+        self.env.invalidate_all()
+        self.assertEqual(
+            line.with_user(self.salesman).crossgrade_explanation, explanation
+        )
+        self.assertTrue(line.crossgrade_qty)
+        # and so does the invoice made from it
+        invoice = order._create_invoices()
+        invoice_line = invoice.invoice_line_ids.filtered(
+            lambda invoiced: invoiced.sale_line_ids == line
+        )
+        self.assertEqual(
+            invoice_line.with_user(self.salesman).crossgrade_explanation, explanation
+        )
+
     def test_product_specific_template(self):
         self._origin(self.rival_mail)
         order = self._quote(lines=[(self.product_mail, 1)])
