@@ -3,9 +3,9 @@ from odoo import api, fields, models
 
 
 class CustomerHealthReason(models.Model):
-    """Why a customer's health is what it is: one signal found at the last
-    computation, its value, the points it cost and the record behind it.
-    Replaced at each computation."""
+    """Why a customer's health is what it is in a company: one signal found
+    at the last computation, from that company's documents, its value, the
+    points it cost and the record behind it. Replaced at each computation."""
 
     _name = "customer.health.reason"
     _description = "Customer Health Reason"
@@ -18,7 +18,13 @@ class CustomerHealthReason(models.Model):
         index=True,
         ondelete="cascade",
     )
-    company_id = fields.Many2one(related="partner_id.company_id")
+    company_id = fields.Many2one(
+        "res.company",
+        required=True,
+        index=True,
+        readonly=True,
+        help="The company whose documents gave the signal.",
+    )
     rule_id = fields.Many2one(
         "customer.health.rule", required=True, ondelete="cascade", index=True
     )

@@ -46,8 +46,8 @@ class CustomerHealthRule(models.Model):
     )
     window_days = fields.Integer(
         string="Window (days)",
-        help="The period looked at: the MRR drop within it, the vouchers that "
-        "expire within it.",
+        help="The period looked at: the answers given within it, the MRR drop "
+        "within it, the vouchers that expire within it.",
     )
     description = fields.Text(translate=True)
 
@@ -73,7 +73,8 @@ class CustomerHealthRule(models.Model):
 
     # ------------------------------------------------------------------
     # Signals: each returns {partner_id: [(name, points, res_model, res_id)]}
-    # for the commercial partners ``ids``, in one query.
+    # for the commercial partners ``ids``, in one query, from the documents
+    # of the current company only (amounts in its currency).
     # ------------------------------------------------------------------
     def _signal(self, ids, today):
         self.ensure_one()
@@ -86,19 +87,30 @@ class CustomerHealthRule(models.Model):
         return dict(self.env[model]._fields[fname]._description_selection(self.env))
 
     def _signal_feedback(self, ids, today):
+        """The latest answer to each metric within the window (90 days by
+        default), when it is unhappy and its follow-up is not resolved."""
         categories = self._labels("customer.feedback", "category")
+        since = today - timedelta(days=self.window_days or 90)
         rows = self._rows(
             SQL(
                 """
-                SELECT DISTINCT ON (f.commercial_partner_id, f.metric)
-                       f.commercial_partner_id, f.id, f.category, f.score,
-                       f.date_answered, f.touchpoint_id
-                  FROM customer_feedback f
-                 WHERE f.commercial_partner_id IN %(ids)s AND f.state = 'answered'
-              ORDER BY f.commercial_partner_id, f.metric,
-                       f.date_answered DESC, f.id DESC
+                SELECT partner_id, id, category, score, date_answered, touchpoint_id
+                  FROM (
+                    SELECT DISTINCT ON (f.commercial_partner_id, f.metric)
+                           f.commercial_partner_id AS partner_id, f.id, f.category,
+                           f.score, f.date_answered, f.touchpoint_id, f.followup_state
+                      FROM customer_feedback f
+                     WHERE f.commercial_partner_id IN %(ids)s
+                       AND f.company_id = %(company)s
+                       AND f.state = 'answered' AND f.date_answered >= %(since)s
+                  ORDER BY f.commercial_partner_id, f.metric,
+                           f.date_answered DESC, f.id DESC
+                ) latest
+                 WHERE latest.followup_state IS DISTINCT FROM 'resolved'
                 """,
                 ids=ids,
+                company=self.env.company.id,
+                since=since,
             )
         )
         touchpoints = self.env["customer.feedback.touchpoint"].browse(
@@ -133,12 +145,14 @@ class CustomerHealthRule(models.Model):
                                                        f.id DESC))[1:2] AS scores
                       FROM customer_feedback f
                      WHERE f.commercial_partner_id IN %(ids)s
+                       AND f.company_id = %(company)s
                        AND f.state = 'answered' AND f.metric = 'nps'
                   GROUP BY f.commercial_partner_id
                   ) latest
                  WHERE scores[2] - scores[1] >= %(fall)s
                 """,
                 ids=ids,
+                company=self.env.company.id,
                 fall=max(self.threshold, 1),
             )
         )
@@ -166,10 +180,12 @@ class CustomerHealthRule(models.Model):
                        (array_agg(f.id ORDER BY f.followup_deadline))[1]
                   FROM customer_feedback f
                  WHERE f.commercial_partner_id IN %(ids)s
+                   AND f.company_id = %(company)s
                    AND f.followup_state = 'open' AND f.followup_deadline < %(now)s
               GROUP BY f.commercial_partner_id
                 """,
                 ids=ids,
+                company=self.env.company.id,
                 now=fields.Datetime.now(),
             )
         )
@@ -202,6 +218,7 @@ class CustomerHealthRule(models.Model):
                     SELECT s.commercial_partner_id AS partner_id, sum(s.mrr) AS mrr
                       FROM sale_subscription s
                      WHERE s.commercial_partner_id IN %(ids)s
+                       AND s.company_id = %(company)s
                   GROUP BY s.commercial_partner_id
                 ), moved AS (
                     SELECT c.partner_id, sum(c.mrr_delta) AS delta,
@@ -209,7 +226,7 @@ class CustomerHealthRule(models.Model):
                                FILTER (WHERE c.mrr_delta < 0))[1] AS last_fall
                       FROM sale_subscription_change c
                      WHERE c.partner_id IN %(ids)s AND c.state = 'done'
-                       AND c.date > %(since)s
+                       AND c.company_id = %(company)s AND c.date > %(since)s
                   GROUP BY c.partner_id
                 )
                 SELECT moved.partner_id, COALESCE(now.mrr, 0) - moved.delta AS before,
@@ -220,6 +237,7 @@ class CustomerHealthRule(models.Model):
                        >= %(threshold)s
                 """,
                 ids=ids,
+                company=self.env.company.id,
                 since=since,
                 threshold=self.threshold,
             )
@@ -257,10 +275,12 @@ class CustomerHealthRule(models.Model):
                 SELECT DISTINCT ON (c.partner_id) c.partner_id, c.id
                   FROM sale_subscription_change c
                  WHERE c.partner_id IN %(ids)s AND c.state = 'scheduled'
+                   AND c.company_id = %(company)s
                    AND c.change_type IN ('downgrade', 'contraction', 'churn')
               ORDER BY c.partner_id, c.date, c.id
                 """,
                 ids=ids,
+                company=self.env.company.id,
             )
         )
         changes = self.env["sale.subscription.change"].browse([row[1] for row in rows])
@@ -293,22 +313,22 @@ class CustomerHealthRule(models.Model):
                 """
                 SELECT v.partner_id, count(*), sum(v.value_available),
                        count(*) FILTER (WHERE v.expiry_date <= %(until)s),
-                       (array_agg(v.id ORDER BY v.expiry_date, v.id))[1],
-                       min(v.company_id)
+                       (array_agg(v.id ORDER BY v.expiry_date, v.id))[1]
                   FROM customer_voucher v
                  WHERE v.partner_id IN %(ids)s AND v.state = 'available'
+                   AND v.company_id = %(company)s
               GROUP BY v.partner_id
                 HAVING count(*) >= %(minimum)s
                 """,
                 ids=ids,
+                company=self.env.company.id,
                 until=until,
                 minimum=max(int(self.threshold), 1),
             )
         )
-        companies = self.env["res.company"].browse({row[5] for row in rows})
+        currency = self.env.company.currency_id
         signals = {}
-        for partner_id, count, value, expiring, voucher_id, company_id in rows:
-            currency = companies.browse(company_id).currency_id
+        for partner_id, count, value, expiring, voucher_id in rows:
             amount = format_amount(self.env, value, currency)
             name = (
                 self.env._(
@@ -369,10 +389,10 @@ class CustomerHealthRule(models.Model):
                 """
                 SELECT m.commercial_partner_id, count(*),
                        sum(m.amount_residual_signed),
-                       (array_agg(m.id ORDER BY m.invoice_date_due, m.id))[1],
-                       min(m.company_id)
+                       (array_agg(m.id ORDER BY m.invoice_date_due, m.id))[1]
                   FROM account_move m
                  WHERE m.commercial_partner_id IN %(ids)s
+                   AND m.company_id = %(company)s
                    AND m.move_type = 'out_invoice' AND m.state = 'posted'
                    AND m.payment_state IN ('not_paid', 'partial')
                    AND m.invoice_date_due < %(today)s
@@ -380,26 +400,24 @@ class CustomerHealthRule(models.Model):
                 HAVING count(*) >= %(minimum)s
                 """,
                 ids=ids,
+                company=self.env.company.id,
                 today=today,
                 minimum=max(int(self.threshold), 1),
             )
         )
-        companies = self.env["res.company"].browse({row[4] for row in rows})
+        currency = self.env.company.currency_id
         return {
             partner_id: [
                 (
                     self._overdue_invoices_text(
-                        count,
-                        format_amount(
-                            self.env, amount, companies.browse(company_id).currency_id
-                        ),
+                        count, format_amount(self.env, amount, currency)
                     ),
                     self.points,
                     "account.move",
                     move_id,
                 )
             ]
-            for partner_id, count, amount, move_id, company_id in rows
+            for partner_id, count, amount, move_id in rows
         }
 
     def _overdue_invoices_text(self, count, amount):
@@ -417,10 +435,12 @@ class CustomerHealthRule(models.Model):
                        s.commercial_partner_id, s.id, s.trial_end_date
                   FROM sale_subscription s
                  WHERE s.commercial_partner_id IN %(ids)s AND s.trial_state = 'trial'
+                   AND s.company_id = %(company)s
                    AND s.trial_end_date <= %(until)s
               ORDER BY s.commercial_partner_id, s.trial_end_date, s.id
                 """,
                 ids=ids,
+                company=self.env.company.id,
                 until=today + timedelta(days=int(self.threshold) or 7),
             )
         )

@@ -1,5 +1,5 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
-from odoo import fields, models
+from odoo import api, fields, models
 
 HEALTH_STATES = [
     ("healthy", "Healthy"),
@@ -9,8 +9,8 @@ HEALTH_STATES = [
 
 
 class CustomerHealthSnapshot(models.Model):
-    """A customer's health in a month (the last computation of the month),
-    for the trend."""
+    """A customer's health in a company and a month (the last computation
+    of the month), for the trend."""
 
     _name = "customer.health.snapshot"
     _description = "Customer Health Snapshot"
@@ -23,7 +23,15 @@ class CustomerHealthSnapshot(models.Model):
         index=True,
         ondelete="cascade",
     )
-    company_id = fields.Many2one(related="partner_id.company_id", store=True)
+    company_id = fields.Many2one(
+        "res.company",
+        compute="_compute_company_id",
+        store=True,
+        readonly=False,
+        precompute=True,
+        index=True,
+        help="The company whose documents the health was computed from.",
+    )
     user_id = fields.Many2one(
         "res.users", string="Salesperson", readonly=True, index=True
     )
@@ -44,7 +52,12 @@ class CustomerHealthSnapshot(models.Model):
     _sql_constraints = [
         (
             "partner_month_uniq",
-            "unique(partner_id, month)",
-            "One health snapshot per customer and month.",
+            "unique(partner_id, company_id, month)",
+            "One health snapshot per customer, company and month.",
         ),
     ]
+
+    @api.depends("partner_id")
+    def _compute_company_id(self):
+        for snapshot in self:
+            snapshot.company_id = snapshot.partner_id.company_id or self.env.company

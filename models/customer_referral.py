@@ -12,7 +12,6 @@ from datetime import timedelta
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import email_normalize, single_email_re
-from odoo.tools.sql import create_index
 
 from .optional_float import OptionalFloat
 
@@ -196,13 +195,6 @@ class CustomerReferral(models.Model):
         string="Rewards Used",
         help="Coupons used on an order.",
     )
-
-    def init(self):
-        # the partners and leads with a referral's phone are found by index
-        res = super().init()
-        for name, table, expression in REFERRAL_INDEXES:
-            create_index(self.env.cr, name, table, [expression])
-        return res
 
     @api.depends("email", "phone")
     def _compute_contact_keys(self):

@@ -1,6 +1,8 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
 from datetime import datetime, time, timedelta
 
+import pytz
+
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
@@ -88,13 +90,13 @@ class CustomerValueGoal(models.Model):
     has_current = fields.Boolean(compute="_compute_values", store=True)
     progress = fields.Float(
         string="Progress (%)",
-        compute="_compute_values",
+        compute="_compute_progress",
         store=True,
         readonly=True,
         aggregator="avg",
         help="How far the current value went from the baseline to the target.",
     )
-    achieved = fields.Boolean(compute="_compute_values", store=True)
+    achieved = fields.Boolean(compute="_compute_progress", store=True)
     value_date = fields.Datetime(
         string="Computed On", compute="_compute_values", store=True
     )
@@ -128,7 +130,6 @@ class CustomerValueGoal(models.Model):
 
     @api.depends("metric", "date_start", "date_end", "company_id")
     def _compute_values(self):
-        today = fields.Date.context_today(self)
         now = fields.Datetime.now()
         for goal in self:
             if not (goal.metric and goal.date_start and goal.date_end):
@@ -138,12 +139,12 @@ class CustomerValueGoal(models.Model):
                         "current_value": 0.0,
                         "has_baseline": False,
                         "has_current": False,
-                        "progress": 0.0,
-                        "achieved": False,
                         "value_date": False,
                     }
                 )
                 continue
+            # the day it is where the company is
+            today = pytz.utc.localize(now).astimezone(goal._tz()).date()
             days = (goal.date_end - goal.date_start).days + 1
             baseline = goal._metric_value(
                 goal.date_start - timedelta(days=days),
@@ -161,7 +162,24 @@ class CustomerValueGoal(models.Model):
                     "value_date": now,
                 }
             )
-            goal.progress, goal.achieved = goal._progress(baseline, current)
+
+    @api.depends(
+        "metric",
+        "target_value",
+        "baseline_value",
+        "current_value",
+        "has_baseline",
+        "has_current",
+    )
+    def _compute_progress(self):
+        for goal in self:
+            if not goal.metric:
+                goal.progress, goal.achieved = 0.0, False
+                continue
+            goal.progress, goal.achieved = goal._progress(
+                goal.baseline_value if goal.has_baseline else None,
+                goal.current_value if goal.has_current else None,
+            )
 
     def _progress(self, baseline, current):
         """How far the current value went from the baseline (0 without one)
@@ -221,10 +239,26 @@ class CustomerValueGoal(models.Model):
             )[0]
         )
 
+    def _tz(self):
+        """The time zone the goal's days are cut in: its company's (the
+        company's address), else its responsible's, else UTC."""
+        return pytz.timezone(
+            self.company_id.partner_id.tz
+            or self.user_id.tz
+            or self.env.user.tz
+            or "UTC"
+        )
+
     def _datetime_domain(self, field, date_from, date_to):
+        tz = self._tz()
+
+        def start_of(day):
+            local = tz.localize(datetime.combine(day, time.min))
+            return local.astimezone(pytz.utc).replace(tzinfo=None)
+
         return [
-            (field, ">=", datetime.combine(date_from, time.min)),
-            (field, "<", datetime.combine(date_to + timedelta(days=1), time.min)),
+            (field, ">=", start_of(date_from)),
+            (field, "<", start_of(date_to + timedelta(days=1))),
         ]
 
     def _feedback(self, measure, date_from, date_to, date_field="date"):

@@ -29,6 +29,9 @@ class TestCustomerHealth(SubscriptionCommon):
             .with_context(active_test=False)
             .search([])
         }
+        # the answers of these tests are on fixed dates of 2026: within the
+        # window of the unhappy feedback rule, whatever today is
+        cls.rules["feedback"].window_days = 3650
         cls.nps = cls.env["customer.feedback.touchpoint"].create(
             {"name": "Support follow-up", "metric": "nps"}
         )
@@ -89,6 +92,24 @@ class TestCustomerHealth(SubscriptionCommon):
         self.assertEqual(
             (action["res_model"], action["res_id"]), ("customer.feedback", answer.id)
         )
+
+    def test_unhappy_feedback_ages_out_of_the_window_or_when_resolved(self):
+        self.rules["feedback"].window_days = 30
+        self._answer(3, "2026-03-02 10:00:00")
+        with freeze_time("2026-03-31 10:00:00"):
+            self._health()
+            self.assertTrue(self._reasons("feedback"), "29 days old: it counts")
+        with freeze_time("2026-04-02 10:00:00"):
+            self._health()
+            self.assertFalse(self._reasons("feedback"), "31 days old: it does not")
+        # a newer unhappy answer counts until its follow-up is resolved
+        answer = self._answer(1, "2026-04-02 09:00:00")
+        with freeze_time("2026-04-02 10:00:00"):
+            self._health()
+            self.assertEqual(self._reasons("feedback").res_id, answer.id)
+            answer.with_user(self.salesman).action_resolve_followup("solved")
+            self._health()
+            self.assertFalse(self._reasons("feedback"))
 
     def test_reasons_and_notes_in_the_salespersons_language(self):
         self.env["res.lang"]._activate_lang("pt_BR")
@@ -309,6 +330,89 @@ class TestCustomerHealth(SubscriptionCommon):
         self.assertIn(self.customer, first | rest)
         self.assertIn(self.other_customer, first | rest)
         self.assertFalse(Partner._cron_compute_health(batch_size=50))
+
+    def test_health_is_per_company_of_a_shared_customer(self):
+        """A customer shared between companies: the second company's user sees
+        the health its own documents give, in its currency, and neither the
+        first company's reasons nor the names of its documents."""
+        self.assertFalse(self.customer.company_id, "shared between companies")
+        eur = self.env.ref("base.EUR")
+        eur.active = True
+        company_2 = self.env["res.company"].create(
+            {"name": "Health Co 2", "currency_id": eur.id}
+        )
+        user_2 = new_test_user(
+            self.env,
+            login="health_co2",
+            groups="sales_team.group_sale_salesman_all_leads",
+            company_id=company_2.id,
+            company_ids=[Command.set(company_2.ids)],
+        )
+        # the first company: an overdue invoice and an unhappy answer
+        due = fields.Date.today() - timedelta(days=20)
+        invoice = self.env["account.move"].create(
+            {
+                "move_type": "out_invoice",
+                "partner_id": self.customer.id,
+                "invoice_date": due,
+                "invoice_date_due": due,
+                "invoice_line_ids": [
+                    Command.create(
+                        {"name": "Consulting", "price_unit": 3400.0, "tax_ids": []}
+                    )
+                ],
+            }
+        )
+        invoice.action_post()
+        self._answer(2, fields.Datetime.now() - timedelta(days=3))
+        # the second company: two unused vouchers, in euros
+        voucher_type = self.env["customer.voucher.type"].create(
+            {
+                "name": "Co 2 training",
+                "value": 500.0,
+                "company_id": company_2.id,
+                "currency_id": eur.id,
+            }
+        )
+        self.env["customer.voucher"].with_company(company_2).create(
+            [
+                {
+                    "type_id": voucher_type.id,
+                    "partner_id": self.customer.id,
+                    "company_id": company_2.id,
+                }
+                for _i in range(2)
+            ]
+        )
+        self._health()  # the salesperson of the first company
+        self.customer.with_user(user_2).action_compute_health()
+        first = self.customer.with_user(self.salesman)
+        self.assertEqual(
+            set(first.health_reason_ids.rule_id.mapped("code")),
+            {"invoices_overdue", "feedback", "followup_overdue"},
+        )
+        self.assertIn("$", self._reasons("invoices_overdue").name)
+        self.assertEqual(first.health_score, 100 - 20 - 30 - 20)
+        second = self.customer.with_user(user_2)
+        [reason] = second.health_reason_ids
+        self.assertEqual(reason.rule_id.code, "vouchers_unused")
+        self.assertEqual(reason.company_id, company_2)
+        self.assertIn("€", reason.name)
+        self.assertNotIn("$", reason.name)
+        self.assertEqual((second.health_state, second.health_score), ("healthy", 95))
+        # the first company's reasons stay hidden from the second's user,
+        # whatever they look for
+        Reason = self.env["customer.health.reason"].with_user(user_2)
+        visible = Reason.search([("partner_id", "=", self.customer.id)])
+        self.assertEqual(visible, reason)
+        self.assertNotIn(invoice.name, visible.mapped("record_name"))
+        self.assertEqual(
+            self.env["customer.health.snapshot"]
+            .with_user(user_2)
+            .search([("partner_id", "=", self.customer.id)])
+            .mapped("score"),
+            [95],
+        )
 
     def test_rights(self):
         self._subscription()

@@ -768,3 +768,25 @@ class TestReferralIndexes(TransactionCase):
         phone = found["res_partner_phone_referral_key_index"]
         self.assertIn("regexp_replace((phone)::text", phone)
         self.assertIn(", 9)", phone)
+
+    def test_indexes_come_with_the_tables_they_index(self):
+        """The partners' and leads' own set-up makes their indexes (as the
+        upgrade of a database that lost them does), not the referrals'."""
+        from ..models.customer_referral import REFERRAL_INDEXES
+
+        names = tuple(name for name, _table, _expression in REFERRAL_INDEXES)
+        for name in names:
+            self.env.cr.execute(f'DROP INDEX "{name}"')
+        self.env["customer.referral"].init()
+        self.env.cr.execute("SELECT 1 FROM pg_indexes WHERE indexname IN %s", [names])
+        self.assertFalse(self.env.cr.fetchall())
+        self.env["res.partner"].init()
+        self.env["crm.lead"].init()
+        self.env.cr.execute(
+            "SELECT tablename, count(*) FROM pg_indexes WHERE indexname IN %s "
+            "GROUP BY tablename",
+            [names],
+        )
+        self.assertEqual(
+            dict(self.env.cr.fetchall()), {"res_partner": 3, "crm_lead": 2}
+        )

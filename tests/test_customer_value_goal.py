@@ -127,6 +127,28 @@ class TestCustomerValueGoal(SubscriptionCommon):
         empty = self._goal("nps", "2001-01-01", "2001-12-31", 50)
         self.assertEqual(self._values(empty), (False, False, 0.0, False))
 
+    def test_editing_the_target_moves_progress_and_achieved(self):
+        self._answers([("2026-07-10 10:00:00", 10), ("2026-08-10 10:00:00", 8)])
+        goal = self._goal("nps", "2026-07-01", "2026-09-30", 50, user=self.manager)
+        # no answer before: from 0 to 50 (promoter +100, passive 0)
+        self.assertEqual(self._values(goal), (False, 50.0, 100.0, True))
+        goal.with_user(self.manager).target_value = 100
+        self.assertEqual(self._values(goal), (False, 50.0, 50.0, False))
+        goal.invalidate_recordset()
+        self.assertEqual(self._values(goal), (False, 50.0, 50.0, False), "stored")
+
+    def test_days_are_cut_in_the_company_time_zone(self):
+        self.goal_company.partner_id.tz = "America/Sao_Paulo"  # UTC-3
+        # 01:30 UTC on July 1st is still June 30th in Sao Paulo
+        self._answers([("2026-07-01 01:30:00", 0), ("2026-07-10 10:00:00", 10)])
+        july = self._goal("nps", "2026-07-01", "2026-07-31", 50, user=self.manager)
+        self.assertEqual(self._values(july), (-100.0, 100.0, 100.0, True))
+        with freeze_time("2026-07-01 02:00:00"):
+            starting = self._goal(
+                "nps", "2026-07-01", "2026-07-31", 50, user=self.manager
+            )
+            self.assertFalse(starting.has_current, "July has not begun in Sao Paulo")
+
     def test_vouchers_redemption_and_breakage(self):
         voucher_type = self.env["customer.voucher.type"].create(
             {"name": "Goal training", "category": "training", "value": 100.0}
@@ -191,7 +213,10 @@ class TestCustomerValueGoal(SubscriptionCommon):
             [("partner_id", "=", self.a.id)]
         )
         self.assertEqual(snapshot.plan_family_id, self.family)
-        self.assertEqual(self.a.health_plan_family_id, self.family)
+        self.assertEqual(snapshot.company_id, self.goal_company, "A's company")
+        self.assertEqual(
+            self.a.with_company(self.goal_company).health_plan_family_id, self.family
+        )
         self.assertEqual(snapshot.contact_state, "due", "never contacted")
         self.env["res.partner"]._note_contact(self.a.ids, fields.Date.today())
         self.a.with_user(self.manager).action_compute_health()

@@ -7,7 +7,12 @@ browser."""
 import base64
 import json
 
+from freezegun import freeze_time
+
+from odoo import Command
 from odoo.tests import HttpCase, TransactionCase, new_test_user, tagged
+
+from .subscription_common import SubscriptionCommon
 
 
 def dashboard_json(env):
@@ -98,6 +103,66 @@ class TestDashboard(TransactionCase):
         self.assertIn(dashboard, Dashboard.with_user(manager).search([]))
         self.assertNotIn(dashboard, Dashboard.with_user(salesman).search([]))
         self.assertEqual(dashboard.dashboard_group_id.name, "Sales")
+
+
+@tagged("post_install", "-at_install")
+class TestDashboardMrrPerCompany(SubscriptionCommon):
+    def test_mrr_is_shown_per_company_never_added_across(self):
+        """A manager of two companies sees each company's opening and closing
+        MRR, not the largest of the two, and no total adds their currencies."""
+        first = self._known_quarter("Dash Co 1")  # closing 250 from March on
+        second = self.env["res.company"].create(
+            {"name": "Dash Co 2", "currency_id": self.currency.id}
+        )
+        self.env.user.company_ids |= second
+        partner = self.env["res.partner"].create(
+            {"name": "D", "is_company": True, "company_id": second.id}
+        )
+        with freeze_time("2026-01-10"):
+            self._subscription(
+                [(self.enterprise, 1)], partner=partner, company_id=second.id
+            )  # closing 100
+        self.env.flush_all()
+        companies = first | second
+        manager = new_test_user(
+            self.env,
+            login="dash_mrr_manager",
+            groups="sales_team.group_sale_manager",
+            company_id=first.id,
+            company_ids=[Command.set(companies.ids)],
+        )
+        Report = (
+            self.env["sale.subscription.mrr.report"]
+            .with_user(manager)
+            .with_context(allowed_company_ids=companies.ids)
+        )
+        spreadsheet = dashboard_json(self.env)
+        sources = [
+            source for source in data_sources(spreadsheet) if source[1] == Report._name
+        ]
+        self.assertEqual(len(sources), 2, "the closing MRR chart and the bridge")
+        for name, _model, domain, measures, groupbys in sources:
+            with self.subTest(source=name):
+                groups = Report.read_group(
+                    [*domain, ("date", "=", "2026-04-01")],
+                    measures,
+                    groupbys,
+                    lazy=False,
+                )
+                self.assertEqual(
+                    {
+                        group["company_id"][0]: (
+                            group["closing_mrr"],
+                            group.get("opening_mrr", group["closing_mrr"]),
+                        )
+                        for group in groups
+                        if group.get("company_id")
+                    },
+                    {first.id: (250.0, 250.0), second.id: (100.0, 100.0)},
+                )
+        # the bridge's table shows no total (it would add the currencies)
+        [sheet] = spreadsheet["sheets"]
+        self.assertEqual(sheet["cells"]["A47"]["content"], "=PIVOT(1,12,FALSE)")
 
 
 @tagged("post_install", "-at_install")

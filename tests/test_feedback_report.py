@@ -6,6 +6,7 @@ from datetime import datetime, timedelta
 
 from dateutil.relativedelta import relativedelta
 from freezegun import freeze_time
+from lxml import etree
 
 from odoo import Command, fields
 from odoo.tests import TransactionCase, new_test_user, tagged
@@ -119,6 +120,31 @@ class TestFeedbackReport(SubscriptionCommon):
         __, __, __, ces_score, ces_easy, *__ = by_touchpoint[self.ces]
         self.assertAlmostEqual(ces_score, (7 + 5 + 3 + 4) / 4)
         self.assertAlmostEqual(ces_easy, 50.0)
+
+    def test_response_rate_by_the_month_asked(self):
+        """Two requests of March answered in April and one of April not
+        answered: March 100 %, April 0 %, never 2 answers out of 1 request."""
+        for score in (9, 10):
+            feedback = self._sent(self.nps, self.acme, "2026-03-30 09:00:00")
+            with freeze_time("2026-04-02 09:00:00"):
+                feedback.record_answer(score, source="staff")
+        self._sent(self.nps, self.globex, "2026-04-05 09:00:00")
+        Report = self.Report.with_user(self.manager)
+        arch = Report.get_views([(False, "pivot")])["views"]["pivot"]["arch"]
+        pivot = etree.fromstring(arch)  # noqa: S320 - our own view
+        [column] = pivot.xpath("//field[@type='col']")
+        self.assertEqual(
+            (column.get("name"), column.get("interval")), ("date_requested", "month")
+        )
+        rows = Report._read_group(
+            [("touchpoint_id", "in", self.touchpoints.ids)],
+            ["date_requested:month"],
+            ["request_count:sum", "answer_count:sum", "response_rate:avg"],
+        )
+        self.assertEqual(
+            {month.strftime("%Y-%m"): figures for month, *figures in rows},
+            {"2026-03": [2, 2, 100.0], "2026-04": [1, 0, 0.0]},
+        )
 
     def test_dimensions_tag_country_salesperson_plan_family(self):
         sub = self._subscription(partner=self.acme)

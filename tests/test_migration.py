@@ -158,3 +158,55 @@ class TestMigration(CrossgradeCommon):
             [(asked.id, answered.id)],
         )
         self.assertEqual(self.env.cr.fetchall(), [(asked.id, None), (answered.id, 0)])
+
+    def test_health_becomes_per_company(self):
+        """18.0.1.5.0: the status, score and plan of a customer of one company
+        are kept under that company; those of a shared customer, the dates
+        and the reasons are emptied, for the nightly job to compute again."""
+        company = self.env.company
+        family = self.env["subscription.plan.family"].create({"name": "Migrated"})
+        own = self.env["res.partner"].create(
+            {"name": "Own Customer", "company_id": company.id}
+        )
+        shared = self.env["res.partner"].create({"name": "Shared Customer"})
+        self.env.flush_all()
+        cr = self.env.cr
+        # as 18.0.1.4.0 left it: plain columns, a foreign key, reasons
+        cr.execute(
+            """
+            ALTER TABLE res_partner
+                DROP COLUMN health_state, DROP COLUMN health_score,
+                DROP COLUMN health_date, DROP COLUMN health_plan_family_id,
+                ADD COLUMN health_state varchar, ADD COLUMN health_score int4,
+                ADD COLUMN health_date date,
+                ADD COLUMN health_plan_family_id int4
+                    REFERENCES subscription_plan_family(id) ON DELETE SET NULL
+            """
+        )
+        cr.execute(
+            "UPDATE res_partner SET health_state = 'critical', health_score = 40, "
+            "health_date = '2026-11-30', health_plan_family_id = %s WHERE id IN %s",
+            [family.id, (own.id, shared.id)],
+        )
+        _script("pre-migration", "18.0.1.5.0").migrate(cr, "18.0.1.4.0")
+        _script("pre-migration", "18.0.1.5.0").migrate(cr, "18.0.1.4.0")  # harmless
+        cr.execute(
+            "SELECT id, health_state, health_score, health_date, "
+            "health_plan_family_id FROM res_partner WHERE id IN %s ORDER BY id",
+            [(own.id, shared.id)],
+        )
+        key = str(company.id)
+        self.assertEqual(
+            cr.fetchall(),
+            [
+                (own.id, {key: "critical"}, {key: 40}, None, {key: family.id}),
+                (shared.id, None, None, None, None),
+            ],
+        )
+        cr.execute("SELECT count(*) FROM customer_health_reason")
+        self.assertEqual(cr.fetchone()[0], 0)
+        self.env.invalidate_all()
+        self.assertEqual(
+            (own.health_state, own.health_plan_family_id, own.health_date),
+            ("critical", family, False),
+        )

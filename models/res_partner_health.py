@@ -1,0 +1,344 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
+"""Customers: explained health, computed by batches, per company: a customer
+shared between companies has a health in each, from that company's documents
+only (the figures of one company, in its currency)."""
+
+from collections import defaultdict
+from datetime import timedelta
+
+from odoo import api, fields, models
+from odoo.tools import SQL
+
+from .customer_health_snapshot import HEALTH_STATES
+
+
+def _group_ids(values):
+    """{id: key} -> {key: [ids]}"""
+    groups = defaultdict(list)
+    for record_id, key in values.items():
+        groups[key].append(record_id)
+    return groups
+
+
+class ResPartner(models.Model):
+    _inherit = "res.partner"
+
+    # ------------------------------------------------------------------
+    # Customer health: one per company (company-dependent values, the
+    # reasons of the current company)
+    # ------------------------------------------------------------------
+    health_state = fields.Selection(
+        HEALTH_STATES,
+        string="Health",
+        readonly=True,
+        company_dependent=True,
+        copy=False,
+        groups="sales_team.group_sale_salesman",
+    )
+    health_score = fields.Integer(
+        readonly=True,
+        company_dependent=True,
+        copy=False,
+        aggregator="avg",
+        groups="sales_team.group_sale_salesman",
+        help="100 minus the points of the signals found (see the reasons).",
+    )
+    health_date = fields.Date(
+        string="Health Computed On",
+        readonly=True,
+        company_dependent=True,
+        copy=False,
+        groups="sales_team.group_sale_salesman",
+    )
+    health_plan_family_id = fields.Many2one(
+        "subscription.plan.family",
+        string="Plan",
+        readonly=True,
+        company_dependent=True,
+        copy=False,
+        groups="sales_team.group_sale_salesman",
+        help="The plan family of the customer's largest running subscription, "
+        "as of the last health computation.",
+    )
+    health_reason_ids = fields.Many2many(
+        "customer.health.reason",
+        compute="_compute_health_reason_ids",
+        string="Health Reasons",
+        groups="sales_team.group_sale_salesman",
+        help="The signals found at the last computation, in the current company.",
+    )
+
+    @api.depends_context("company")
+    def _compute_health_reason_ids(self):
+        Reason = self.env["customer.health.reason"]
+        found = defaultdict(list)
+        for reason in Reason.search(
+            [
+                ("partner_id", "in", self.ids),
+                ("company_id", "=", self.env.company.id),
+            ]
+        ):
+            found[reason.partner_id.id].append(reason.id)
+        for partner in self:
+            partner.health_reason_ids = Reason.browse(found[partner.id])
+
+    def action_compute_health(self):
+        """Compute the health of these customers now, with its reasons: in
+        their company, or in the current one for the customers shared between
+        companies."""
+        self.check_access("read")
+        self.env["customer.health.rule"].check_access("read")
+        customers = self.commercial_partner_id.sudo()
+        for company in customers.company_id | self.env.company:
+            customers.filtered(
+                lambda partner, company=company: (
+                    (partner.company_id or self.env.company) == company
+                )
+            ).with_company(company)._compute_health()
+        return True
+
+    def _compute_health(self):
+        """Health of the commercial partners ``self`` in the current company,
+        from its documents only: each active rule finds its signals for the
+        whole batch in one query; reasons, scores, statuses, the month's
+        snapshot, the chatter note of a status change and the activity of a
+        customer turning critical are written for the batch at once (a
+        constant number of queries per batch)."""
+        if not self:
+            return
+        company = self.env.company
+        today = fields.Date.context_today(self)
+        self.env.flush_all()  # the signals are read in SQL
+        rules = self.env["customer.health.rule"].search([])
+        langs = self._health_langs()
+        found = defaultdict(list)
+        for lang, ids in _group_ids(langs).items():
+            for rule in rules.with_context(lang=lang):
+                for partner_id, reasons in rule._signal(ids, today).items():
+                    found[partner_id] += [(rule.id, *reason) for reason in reasons]
+        self.env["customer.health.reason"].search(
+            [("partner_id", "in", self.ids), ("company_id", "=", company.id)]
+        ).unlink()
+        self.env["customer.health.reason"].create(
+            [
+                {
+                    "partner_id": partner_id,
+                    "company_id": company.id,
+                    "rule_id": rule_id,
+                    "name": name,
+                    "points": points,
+                    "res_model": res_model,
+                    "res_id": res_id,
+                }
+                for partner_id, reasons in found.items()
+                for rule_id, name, points, res_model, res_id in reasons
+            ]
+        )
+        results = {}
+        for partner in self:
+            score = max(0, 100 - sum(reason[2] for reason in found[partner.id]))
+            if score < company.health_critical_below:
+                state = "critical"
+            elif score < company.health_at_risk_below:
+                state = "at_risk"
+            else:
+                state = "healthy"
+            results[partner.id] = (state, score)
+        previous = {partner.id: partner.health_state for partner in self}
+        self._write_health(results, today)
+        changed = {
+            pid: (previous[pid], state)
+            for pid, (state, _score) in results.items()
+            if previous[pid] and previous[pid] != state
+        }
+        if changed:
+            self._note_health_changes(changed, langs)
+        turned_critical = [
+            pid
+            for pid, (state, _score) in results.items()
+            if state == "critical" and previous[pid] != "critical"
+        ]
+        if turned_critical:
+            self.browse(turned_critical)._schedule_health_activity()
+
+    def _write_health(self, results, today):
+        """Scores, statuses, plans and the month's snapshots of the batch in
+        the current company: two queries (the company-dependent values are
+        set for this company only, the other companies' kept)."""
+        company = self.env.company
+        values = SQL(", ").join(
+            SQL("(%s, %s, %s)", pid, state, score)
+            for pid, (state, score) in results.items()
+        )
+        self.env.flush_all()
+        self.env.cr.execute(
+            SQL(
+                """
+                WITH plan AS (
+                    SELECT DISTINCT ON (s.commercial_partner_id)
+                           s.commercial_partner_id AS partner_id, t.plan_family_id
+                      FROM sale_subscription s
+                      JOIN sale_subscription_line l ON l.sale_subscription_id = s.id
+                      JOIN product_product pp ON pp.id = l.product_id
+                      JOIN product_template t ON t.id = pp.product_tmpl_id
+                     WHERE s.commercial_partner_id IN %(ids)s AND s.revenue_active
+                       AND s.company_id = %(company)s
+                       AND t.plan_family_id IS NOT NULL
+                  ORDER BY s.commercial_partner_id, s.mrr DESC NULLS LAST,
+                           l.price_subtotal DESC, l.id
+                )
+                UPDATE res_partner p
+                   SET health_state = COALESCE(p.health_state, '{}')
+                           || jsonb_build_object(%(key)s, v.state),
+                       health_score = COALESCE(p.health_score, '{}')
+                           || jsonb_build_object(%(key)s, v.score),
+                       health_date = COALESCE(p.health_date, '{}')
+                           || jsonb_build_object(%(key)s, %(today)s::date),
+                       health_plan_family_id = COALESCE(p.health_plan_family_id, '{}')
+                           || jsonb_build_object(%(key)s, plan.plan_family_id)
+                  FROM (VALUES %(values)s) AS v(id, state, score)
+             LEFT JOIN plan ON plan.partner_id = v.id
+                 WHERE p.id = v.id
+                """,
+                ids=tuple(results),
+                company=company.id,
+                key=str(company.id),
+                today=today,
+                values=values,
+            )
+        )
+        self.env.cr.execute(
+            SQL(
+                """
+                INSERT INTO customer_health_snapshot
+                       (partner_id, company_id, user_id, plan_family_id, month,
+                        state, score, contact_state,
+                        create_uid, write_uid, create_date, write_date)
+                SELECT p.id, %(company)s, p.user_id,
+                       (p.health_plan_family_id ->> %(key)s)::int,
+                       %(month)s, v.state, v.score,
+                       CASE WHEN p.next_contact_date > %(today)s THEN 'in_rhythm'
+                            ELSE 'due' END,
+                       %(uid)s, %(uid)s, now() at time zone 'UTC',
+                       now() at time zone 'UTC'
+                  FROM (VALUES %(values)s) AS v(id, state, score)
+                  JOIN res_partner p ON p.id = v.id
+                    ON CONFLICT (partner_id, company_id, month) DO UPDATE
+                   SET state = EXCLUDED.state, score = EXCLUDED.score,
+                       user_id = EXCLUDED.user_id,
+                       plan_family_id = EXCLUDED.plan_family_id,
+                       contact_state = EXCLUDED.contact_state,
+                       write_date = EXCLUDED.write_date
+                """,
+                month=today.replace(day=1),
+                company=company.id,
+                key=str(company.id),
+                today=today,
+                uid=self.env.uid,
+                values=values,
+            )
+        )
+        self.invalidate_recordset(
+            [
+                "health_state",
+                "health_score",
+                "health_date",
+                "health_plan_family_id",
+                "health_reason_ids",
+            ]
+        )
+        self.env["customer.health.snapshot"].invalidate_model()
+
+    def _health_langs(self):
+        """The language each customer's reasons and notes are written in:
+        their salesperson's, who reads them (else the company's)."""
+        return {
+            partner.id: partner.user_id.lang
+            or self.env.company.partner_id.lang
+            or self.env.lang
+            or "en_US"
+            for partner in self
+        }
+
+    def _note_health_changes(self, changed, langs):
+        bodies = {}
+        for lang, ids in _group_ids({pid: langs[pid] for pid in changed}).items():
+            env = self.with_context(lang=lang).env
+            labels = dict(self._fields["health_state"]._description_selection(env))
+            for pid in ids:
+                before, after = changed[pid]
+                bodies[pid] = env._(
+                    "Health: %(before)s → %(after)s",
+                    before=labels[before],
+                    after=labels[after],
+                )
+        self.browse(list(changed))._message_log_batch(bodies)
+
+    def _schedule_health_activity(self):
+        """One activity for the account owner of each customer turning
+        critical, unless one is still open."""
+        activity_type = self.env.ref("customer_value.mail_activity_health_critical")
+        open_for = set(
+            self.env["mail.activity"]
+            .search(
+                [
+                    ("res_model", "=", "res.partner"),
+                    ("res_id", "in", self.ids),
+                    ("activity_type_id", "=", activity_type.id),
+                ]
+            )
+            .mapped("res_id")
+        )
+        today = fields.Date.context_today(self)
+        self.filtered(lambda p: p.id not in open_for)._schedule_owner_activities(
+            activity_type,
+            self.env._("Customer health is critical"),
+            today + timedelta(days=activity_type.delay_count),
+            note=lambda partner: "<br/>".join(partner.health_reason_ids.mapped("name")),
+        )
+
+    def _cron_compute_health(self, batch_size=1000):
+        """Recompute, by batches, the customers not computed today in each
+        company (its own customers and the shared ones with documents in it);
+        the cron commits and calls again while some remain
+        (``_notify_progress``), so an interrupted run goes on where it
+        stopped."""
+        today = fields.Date.context_today(self)
+        self.env.flush_all()
+        batch, done = self.browse(), 0
+        pending = {}
+        for company in self.env["res.company"].sudo().search([], order="id"):
+            key = str(company.id)
+            pending[company] = SQL(
+                """
+                  FROM res_partner p
+                 WHERE p.id IN (%(customers)s) AND p.active
+                   AND (p.company_id IS NULL OR p.company_id = %(company)s)
+                   AND ((p.health_date ->> %(key)s) IS NULL
+                        OR (p.health_date ->> %(key)s)::date < %(today)s)
+                """,
+                customers=self._customers_query(company=company),
+                company=company.id,
+                key=key,
+                today=today,
+            )
+            if done < batch_size:
+                rows = self.env.execute_query(
+                    SQL(
+                        "SELECT p.id %s ORDER BY p.id LIMIT %s",
+                        pending[company],
+                        batch_size - done,
+                    )
+                )
+                todo = self.browse([row[0] for row in rows])
+                todo.with_company(company)._compute_health()
+                batch |= todo
+                done += len(todo)
+        remaining = 0
+        if done >= batch_size:
+            remaining = sum(
+                self.env.execute_query(SQL("SELECT count(*) %s", query))[0][0]
+                for query in pending.values()
+            )
+        self.env["ir.cron"]._notify_progress(done=done, remaining=remaining)
+        return batch
