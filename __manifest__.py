@@ -78,6 +78,7 @@
         "views/menus.xml",
         "data/spreadsheet_dashboard_data.xml",
     ],
+    "pre_init_hook": "pre_init_hook",
     "post_init_hook": "post_init_hook",
     "uninstall_hook": "uninstall_hook",
     "assets": {

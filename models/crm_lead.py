@@ -56,7 +56,7 @@ class CrmLead(models.Model):
         readonly=True,
         copy=False,
         index="btree_not_null",
-        ondelete="restrict",
+        ondelete="set null",
         help="The customer who referred this person.",
     )
     referral_id = fields.Many2one(
@@ -68,17 +68,37 @@ class CrmLead(models.Model):
     )
 
     def write(self, vals):
-        # a referred lead won or lost: the referrer is told, and rewarded
+        # a referred lead won or lost: the referrer is told, and rewarded; a
+        # referred lead qualified (an opportunity, past the first stage): the
+        # name counts for the names reward
         referrals = (
             self.referral_id.sudo()
-            if {"active", "stage_id", "probability"} & set(vals)
+            if {"active", "stage_id", "probability", "type"} & set(vals)
             else self.env["customer.referral"]
         )
         before = {referral: referral.state for referral in referrals}
+        converted = (
+            self.filtered(lambda lead: lead.type == "lead")
+            if vals.get("type") == "opportunity"
+            else self.browse()
+        )
         res = super().write(vals)
         if referrals:
-            referrals._on_lead_change(before)
+            referrals._on_lead_change(before, converted=converted)
         return res
+
+    def unlink(self):
+        # the referrals of a deleted lead keep what it had become (won, else
+        # lost: nobody pursues it any more), without a mail to the referrer
+        referrals = (
+            self.env["customer.referral"].sudo().search([("lead_id", "in", self.ids)])
+        )
+        for referral in referrals:
+            referral.deleted_lead_state = "won" if referral.state == "won" else "lost"
+            referral._message_log(
+                body=self.env._("Its lead was deleted by %s.", self.env.user.name)
+            )
+        return super().unlink()
 
     def _merge_dependences(self, opportunities):
         # the referrals of the merged leads follow them into the one kept,

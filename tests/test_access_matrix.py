@@ -92,23 +92,6 @@ OWNED = {
     "customer.feedback.report",
     "customer.referral",
 }
-# Fields of the models a portal user reads that only staff (Sales) read:
-# internal follow-ups and the answer links' keys. Every field of those models
-# with groups is listed here.
-STAFF_ONLY_FIELDS = {
-    "customer.feedback": {
-        "access_token",
-        "followup_user_id",
-        "followup_state",
-        "followup_overdue",
-        "followup_date_open",
-        "followup_deadline",
-        "followup_outcome",
-        "followup_note",
-        "followup_date_done",
-        "survey_user_input_id",
-    },
-}
 # Public actions on a colleague's records: who may run them.
 ACTIONS = {
     ("crossgrade.origin", "action_verify"): {"manager"},
@@ -124,6 +107,51 @@ ACTIONS = {
     ("sale.subscription.change", "action_cancel"): {"all", "manager"},
     ("customer.value.goal", "action_refresh"): {"manager"},
     ("customer.referral", "action_view_lead"): {"all", "manager"},
+    ("customer.referral", "action_qualify"): {"all", "manager"},
+    ("customer.referral", "action_erase_personal_data"): {"manager"},
+}
+# Fields of the addon's models that only some users read: the referral's deal,
+# rejection reason, salesperson, rewards and figures are the sales team's (the
+# referrer's portal user reads the names and a neutral status).
+# Fields that only some users read, by group: what the portal user must not
+# read of their own records (internal follow-ups, the answer links' keys, the
+# deal behind a referral). Every field of the addon with groups is listed.
+FIELD_GROUPS = {
+    "customer.feedback": {
+        "sales_team.group_sale_salesman": {
+            "access_token",
+            "followup_user_id",
+            "followup_state",
+            "followup_overdue",
+            "followup_date_open",
+            "followup_deadline",
+            "followup_outcome",
+            "followup_note",
+            "followup_date_done",
+            "survey_user_input_id",
+        },
+    },
+    "customer.referral": {
+        "sales_team.group_sale_salesman": {
+            "state",
+            "rejection_reason",
+            "lead_id",
+            "deleted_lead_state",
+            "qualified_date",
+            "personal_data_erased",
+            "user_id",
+            "names_card_id",
+            "won_card_id",
+            "names_reward_issued",
+            "reward_card_ids",
+            "valid_count",
+            "won_count",
+            "conversion",
+            "revenue",
+            "reward_count",
+            "reward_used_count",
+        },
+    },
 }
 
 
@@ -248,29 +276,51 @@ class TestAccessMatrix(TransactionCase):
             }
         self.assertEqual(found, ACTIONS)
 
-    def test_staff_only_fields(self):
-        portal_models = {
-            model for model, rights in ACL.items() if "r" in rights["portal"]
-        }
-        for model in portal_models:
-            guarded = {
+    def test_field_groups(self):
+        for model, by_group in FIELD_GROUPS.items():
+            restricted = {
                 name
                 for name, field in self.env[model]._fields.items()
                 if field.groups and field._module == "customer_value"
             }
-            self.assertEqual(guarded, STAFF_ONLY_FIELDS.get(model, set()), model)
-        for model, names in STAFF_ONLY_FIELDS.items():
-            record = self.records[model]
-            for kind in ("portal", "internal"):
-                shown = self.env[model].with_user(self.users[kind]).fields_get()
-                self.assertFalse(names & set(shown), f"{model} as {kind}")
-            for kind in ("own", "all", "manager"):
-                shown = self.env[model].with_user(self.users[kind]).fields_get()
-                self.assertLessEqual(names, set(shown), f"{model} as {kind}")
-            # the portal user reading their own record: refused field by field
-            for name in names:
-                with self.assertRaises(AccessError, msg=f"{model}.{name}"):
-                    record.with_user(self.users["portal"]).read([name])
+            self.assertEqual(restricted, set().union(*by_group.values()), model)
+            for group, names in by_group.items():
+                for name in names:
+                    self.assertEqual(self.env[model]._fields[name].groups, group)
+                for kind in USERS:
+                    Model = self.env[model].with_user(self.users[kind])
+                    allowed = self.users[kind].has_group(group)
+                    with self.subTest(model=model, user=kind):
+                        shown = set(Model.fields_get()) & names
+                        self.assertEqual(shown, names if allowed else set())
+        # every field with groups of a model the portal reads is in the table
+        for model, rights in ACL.items():
+            if "r" in rights["portal"]:
+                guarded = {
+                    name
+                    for name, field in self.env[model]._fields.items()
+                    if field.groups and field._module == "customer_value"
+                }
+                listed = set().union(*FIELD_GROUPS.get(model, {}).values())
+                self.assertEqual(guarded, listed, model)
+        # the contact's own feedback request, over the ORM as the portal user
+        portal = self.users["portal"]
+        feedback = self.records["customer.feedback"]
+        feedback.partner_id = portal.partner_id
+        feedback = feedback.with_user(portal)
+        self.assertTrue(feedback.read(["state"]))
+        for name in FIELD_GROUPS["customer.feedback"]["sales_team.group_sale_salesman"]:
+            with self.assertRaises(AccessError, msg=name):
+                feedback.read([name])
+        # the referrer's own referral, over the ORM as the portal user
+        portal = self.users["portal"]
+        referral = self.records["customer.referral"]
+        portal.partner_id.parent_id = referral.referrer_id
+        referral = referral.with_user(portal)
+        self.assertEqual(referral.read(["name"])[0]["name"], referral.sudo().name)
+        for name in FIELD_GROUPS["customer.referral"]["sales_team.group_sale_salesman"]:
+            with self.assertRaises(AccessError, msg=name):
+                referral.read([name])
 
     def test_readme_table_is_this_table(self):
         text = README.read_text(encoding="utf-8")

@@ -153,6 +153,13 @@ class TestBadInputXmlrpc(XmlrpcCase):
             ("customer.referral", "submit", [customer, []], {"source": 5}),
             ("customer.referral", "action_view_lead", [[UNKNOWN_ID]], {}),
             ("customer.referral", "action_view_lead", [[]], {}),
+            ("customer.referral", "action_qualify", [[UNKNOWN_ID]], {}),
+            ("customer.referral", "action_qualify", [[]], {}),
+            ("customer.referral", "action_qualify", [[-1, "x"]], {}),
+            ("customer.referral", "action_erase_personal_data", [[UNKNOWN_ID]], {}),
+            ("customer.referral", "action_erase_personal_data", [[]], {}),
+            ("customer.referral", "action_erase_personal_data", [[-1, "x"]], {}),
+            ("customer.referral", "submit", [customer, [{"note": 5}]], {}),
         ]
         feedback = self.records["customer.feedback"]
         touchpoint = feedback.touchpoint_id.id
@@ -214,9 +221,16 @@ class TestBadInputXmlrpc(XmlrpcCase):
             ("customer.value.goal", "action_refresh", [[UNKNOWN_ID]], {}),
         ]
         state = sub.sudo().read(["mrr", "plan_product_id"])[0]
+        referral = self.records["customer.referral"]
+        referral_state = referral.sudo().read(["name", "qualified_date", "email"])[0]
         for model, method, args, kwargs in calls:
             self.assertClean(
                 f"{model}.{method}{args}{kwargs}", model, method, *args, **kwargs
             )
         sub.invalidate_recordset()
         self.assertEqual(sub.sudo().read(["mrr", "plan_product_id"])[0], state)
+        referral.invalidate_recordset()
+        self.assertEqual(
+            referral.sudo().read(["name", "qualified_date", "email"])[0],
+            referral_state,
+        )

@@ -4,10 +4,11 @@ rules refuse them; the referrer is thanked, told the outcome and rewarded
 with loyalty coupons (per N names, and when a name buys), once and only
 when earned."""
 
+import psycopg2.errors
 from dateutil.relativedelta import relativedelta
 from freezegun import freeze_time
 
-from odoo import Command, fields
+from odoo import SUPERUSER_ID, Command, api, fields
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import Form, TransactionCase, new_test_user, tagged
 
@@ -390,14 +391,22 @@ class TestReferralRewards(ReferralCase):
             )
         )
 
+    def _qualify(self, results):
+        self.Referral.browse([r["id"] for r in results]).with_user(
+            self.salesman
+        ).action_qualify()
+
     def test_names_reward_per_three_valid_names(self):
         results = self._submit(
             {"name": "One", "email": "one@r.example"},
             {"name": "Two", "email": "two@r.example"},
             {"name": "Me", "email": "anna@happy.example"},  # rejected: not counted
         )
+        self._qualify(results[:2])
         self.assertFalse(self._cards(self.names_program))
         results += self._submit({"name": "Three", "email": "three@r.example"})
+        self.assertFalse(self._cards(self.names_program), "Three is not qualified")
+        self._qualify(results[3:])
         card = self._cards(self.names_program)
         self.assertEqual(len(card), 1)
         self.assertEqual(card.points, 1)
@@ -412,12 +421,14 @@ class TestReferralRewards(ReferralCase):
                 [("model", "=", "loyalty.card"), ("res_id", "=", card.id)]
             )
         )
-        self._submit(
-            {"name": "Four", "email": "four@r.example"},
-            {"name": "Five", "email": "five@r.example"},
+        self._qualify(
+            self._submit(
+                {"name": "Four", "email": "four@r.example"},
+                {"name": "Five", "email": "five@r.example"},
+            )
         )
         self.assertEqual(len(self._cards(self.names_program)), 1)
-        self._submit({"name": "Six", "email": "six@r.example"})
+        self._qualify(self._submit({"name": "Six", "email": "six@r.example"}))
         self.assertEqual(len(self._cards(self.names_program)), 2)
 
     def test_figures_count_each_coupon_once(self):
@@ -426,6 +437,7 @@ class TestReferralRewards(ReferralCase):
             {"name": "Two", "email": "two@c.example"},
             {"name": "Three", "email": "three@c.example"},
         )
+        self._qualify(results)
         referrals = self.Referral.browse([r["id"] for r in results])
         self.assertEqual(sum(referrals.mapped("reward_count")), 1)
         self.assertEqual(sum(referrals.mapped("reward_used_count")), 0)
@@ -437,11 +449,13 @@ class TestReferralRewards(ReferralCase):
 
     def test_names_reward_counts_the_period_only(self):
         with freeze_time(fields.Date.today() - relativedelta(days=120)):
-            self._submit(
-                {"name": "Old One", "email": "o1@r.example"},
-                {"name": "Old Two", "email": "o2@r.example"},
+            self._qualify(
+                self._submit(
+                    {"name": "Old One", "email": "o1@r.example"},
+                    {"name": "Old Two", "email": "o2@r.example"},
+                )
             )
-        self._submit({"name": "New One", "email": "n1@r.example"})
+        self._qualify(self._submit({"name": "New One", "email": "n1@r.example"}))
         self.assertFalse(self._cards(self.names_program))
 
     def _win(self, referral, confirm=True):
@@ -548,7 +562,9 @@ class TestReferralMails(ReferralCase):
         self.assertIn("Thank you for your recommendations", message.subject)
         for name in ("Maria Silva", "Peter Novak", "Anna Self"):
             self.assertIn(name, message.body)
-        self.assertIn("Self-referral", message.body)
+        # a refused name looks like any other: no reason told
+        self.assertNotIn("Self-referral", message.body)
+        self.assertNotIn("not contact", message.body)
 
     def test_outcome_without_the_deal(self):
         [won, lost] = self._submit(
@@ -599,7 +615,9 @@ class TestReferralRights(ReferralCase):
         portal.partner_id.parent_id = self.referrer
         [result] = self._submit({"name": "Seen", "email": "seen@r.example"})
         referral = self._referral(result).with_user(portal)
-        self.assertEqual(referral.read(["name", "state"])[0]["state"], "lead")
+        self.assertEqual(
+            referral.read(["name", "portal_status"])[0]["portal_status"], "received"
+        )
         stranger = self.env["res.partner"].create(
             {"name": "Stranger Co", "is_company": True, "email": "s@stranger.example"}
         )
@@ -790,3 +808,405 @@ class TestReferralIndexes(TransactionCase):
         self.assertEqual(
             dict(self.env.cr.fetchall()), {"res_partner": 3, "crm_lead": 2}
         )
+
+
+# The fields the referrer never reads: the deal, why a name was refused, the
+# rewards and the figures.
+INTERNAL_FIELDS = (
+    "state",
+    "rejection_reason",
+    "lead_id",
+    "deleted_lead_state",
+    "qualified_date",
+    "personal_data_erased",
+    "user_id",
+    "names_card_id",
+    "won_card_id",
+    "names_reward_issued",
+    "reward_card_ids",
+    "valid_count",
+    "won_count",
+    "conversion",
+    "revenue",
+    "reward_count",
+    "reward_used_count",
+)
+
+
+@tagged("post_install", "-at_install")
+class TestReferralPrivacy(ReferralCase):
+    """What the referrer's portal user may know: their names and a neutral
+    status, never the deal nor why a name is not pursued."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.portal = new_test_user(
+            cls.env, login="referral_privacy_portal", groups="base.group_portal"
+        )
+        cls.portal.partner_id.parent_id = cls.referrer
+
+    def test_portal_cannot_read_internal_fields(self):
+        self.env["res.partner"].create(
+            {"name": "Buyer", "email": "buyer@p.example", "customer_rank": 1}
+        )
+        results = self._submit(
+            {"name": "Pursued", "email": "pursued@p.example"},
+            {"name": "Known", "email": "buyer@p.example"},
+        )
+        self.assertEqual(results[1]["rejection_reason"], "existing_customer")
+        pursued, known = (self._referral(r).with_user(self.portal) for r in results)
+        for name in INTERNAL_FIELDS:
+            with self.assertRaises(AccessError, msg=name):
+                known.read([name])
+        self.assertFalse(set(INTERNAL_FIELDS) & set(known.fields_get()))
+        # a refused name looks like a name received and not (yet) pursued
+        self.assertEqual(
+            (pursued | known).read(["name", "portal_status"]),
+            [
+                {"id": pursued.id, "name": "Pursued", "portal_status": "received"},
+                {"id": known.id, "name": "Known", "portal_status": "received"},
+            ],
+        )
+        # the salesperson sees it all
+        self.assertEqual(
+            known.with_user(self.salesman).rejection_reason, "existing_customer"
+        )
+
+    def test_portal_submission_tells_no_reason(self):
+        results = self.Referral.sudo()._submit_portal(
+            self.portal.partner_id,
+            [
+                {"name": "New", "email": "new@p.example", "consent": True},
+                {"name": "Me", "email": "anna@happy.example", "consent": True},
+            ],
+        )
+        self.assertEqual(
+            [sorted(result) for result in results], [["id", "name"], ["id", "name"]]
+        )
+        self.assertEqual(self._referral(results[1]).rejection_reason, "self_referral")
+
+
+@tagged("post_install", "-at_install")
+class TestReferralQualification(ReferralCase):
+    """The names reward counts qualified names only: a name whose lead became
+    an opportunity, moved past the first stage or was won, or that a
+    salesperson qualified."""
+
+    def _cards(self):
+        return self.env["loyalty.card"].search(
+            [
+                ("program_id", "=", self.names_program.id),
+                ("partner_id", "=", self.referrer.id),
+            ]
+        )
+
+    def test_invented_names_earn_nothing(self):
+        results = self._submit(
+            *(
+                {"name": f"Invented {n}", "email": f"inv{n}@nowhere.example"}
+                for n in range(6)
+            )
+        )
+        referrals = self.Referral.browse([r["id"] for r in results])
+        self.assertFalse(self._cards())
+        self.assertFalse(any(referrals.mapped("qualified_date")))
+
+    def test_the_lead_qualifies_the_name(self):
+        group_user = self.env.ref("base.group_user")
+        group_user.implied_ids |= self.env.ref("crm.group_use_lead")
+        [converted] = self._submit({"name": "Converted", "email": "conv@q.example"})
+        converted = self._referral(converted)
+        self.assertEqual(converted.lead_id.type, "lead")
+        # a lead converted into an opportunity
+        converted.lead_id.with_user(self.salesman).convert_opportunity(
+            self.env["res.partner"]
+        )
+        self.assertEqual(converted.lead_id.type, "opportunity")
+        self.assertEqual(converted.qualified_date, fields.Date.today())
+        # without leads: an opportunity moved past the first stage (not before)
+        group_user.implied_ids -= self.env.ref("crm.group_use_lead")
+        advanced, won = (
+            self._referral(result)
+            for result in self._submit(
+                {"name": "Advanced", "email": "adv@q.example"},
+                {"name": "Won", "email": "won@q.example"},
+            )
+        )
+        lead = advanced.lead_id.with_user(self.salesman)
+        self.assertEqual(lead.type, "opportunity")
+        lead.write({"stage_id": lead._stage_find().id, "probability": 20})
+        self.assertFalse(advanced.qualified_date, "still in the first stage")
+        stages = self.env["crm.stage"].search(
+            [("team_id", "in", [lead.team_id.id, False]), ("is_won", "=", False)],
+            order="sequence, id",
+        )
+        lead.stage_id = stages[1]
+        self.assertTrue(advanced.qualified_date)
+        self.assertFalse(self._cards(), "two qualified names")
+        won.lead_id.with_user(self.salesman).action_set_won()
+        self.assertTrue(won.qualified_date)
+        card = self._cards()
+        self.assertEqual(len(card), 1)
+        self.assertEqual((converted | advanced | won).names_card_id, card)
+
+    def test_a_salesperson_qualifies_a_name(self):
+        results = self._submit(
+            {"name": "Real", "email": "real@q.example"},
+            {"name": "Me", "email": "anna@happy.example"},
+        )
+        real, rejected = (self._referral(result) for result in results)
+        # not the portal, not a colleague who does not see it
+        portal = new_test_user(
+            self.env, login="referral_qualify_portal", groups="base.group_portal"
+        )
+        portal.partner_id.parent_id = self.referrer
+        for user in (portal, self.colleague):
+            with self.assertRaises(AccessError):
+                real.with_user(user).action_qualify()
+        self.assertFalse(real.qualified_date)
+        with self.assertRaisesRegex(UserError, "A rejected name cannot be qualified"):
+            rejected.with_user(self.salesman).action_qualify()
+        real.with_user(self.salesman).action_qualify()
+        self.assertEqual(real.qualified_date, fields.Date.today())
+
+
+@tagged("post_install", "-at_install")
+class TestReferralNotes(ReferralCase):
+    def test_a_note_stays_text_in_the_lead_and_its_activity(self):
+        note = (
+            'Call her <a href="https://evil.example/win">here</a>'
+            '<img src="https://evil.example/pixel.png">'
+        )
+        [result] = self.Referral.sudo()._submit_portal(
+            self.contact,
+            [
+                {
+                    "name": "Noted",
+                    "email": "noted@n.example",
+                    "note": note,
+                    "consent": True,
+                }
+            ],
+        )
+        referral = self._referral(result)
+        self.assertEqual(referral.note, note)
+        lead = referral.lead_id
+        for html in (lead.description, lead.activity_ids.note):
+            self.assertNotIn("<img", html)
+            self.assertNotIn(">here</a>", html)
+            self.assertIn("&lt;img", html)
+            self.assertIn("Call her &lt;a", html)
+
+
+@tagged("post_install", "-at_install")
+class TestReferralContactRhythm(ReferralCase):
+    def test_referral_mails_are_not_a_personal_contact(self):
+        long_ago = fields.Date.to_date("2020-01-15")
+        self.referrer.last_contact_date = long_ago
+        [won] = self._submit({"name": "Rhythm", "email": "rhythm@c.example"})
+        won = self._referral(won)
+        won.lead_id.with_user(self.salesman).action_set_won()
+        messages = self.env["mail.message"].search(
+            [
+                ("model", "=", "customer.referral"),
+                ("res_id", "=", won.id),
+                ("subtype_id", "=", self.env.ref("mail.mt_comment").id),
+            ]
+        )
+        self.assertEqual(len(messages), 2, "the thank-you and the outcome")
+        self.assertEqual(set(messages.mapped("message_type")), {"auto_comment"})
+        # the mails still go out to the referrer
+        self.assertEqual(
+            messages.notification_ids.mapped("notification_type"), ["email"] * 2
+        )
+        self.assertEqual(messages.notification_ids.res_partner_id, self.contact)
+        self.referrer.invalidate_recordset()
+        self.assertEqual(self.referrer.last_contact_date, long_ago)
+
+
+@tagged("post_install", "-at_install")
+class TestReferralLifecycle(ReferralCase):
+    """Deleting a referred lead or a referrer, erasing a referred person."""
+
+    def _messages(self, referrals):
+        return self.env["mail.message"].search(
+            [("model", "=", "customer.referral"), ("res_id", "in", referrals.ids)]
+        )
+
+    def test_deleting_a_referred_lead(self):
+        results = self._submit(
+            {"name": "Gone", "email": "gone@l.example"},
+            {"name": "Bought", "email": "bought@l.example"},
+        )
+        gone, bought = (self._referral(result) for result in results)
+        bought.lead_id.with_user(self.salesman).action_set_won()
+        before = self._messages(gone | bought)
+        (gone.lead_id | bought.lead_id).with_user(self.manager).unlink()
+        self.assertFalse(gone.lead_id)
+        self.assertEqual(gone.state, "lost", "nobody pursues it any more")
+        self.assertEqual(bought.state, "won", "what it had become stays")
+        new = self._messages(gone | bought) - before
+        self.assertEqual(len(new), 2)
+        self.assertFalse(
+            new.filtered(lambda m: m.message_type != "notification"),
+            "a note, no mail to the referrer",
+        )
+
+    def test_deleting_the_referrer(self):
+        [result] = self._submit({"name": "Orphan", "email": "orphan@l.example"})
+        referral = self._referral(result)
+        lead = referral.lead_id
+        self.contact.unlink()
+        self.assertFalse(referral.referrer_contact_id)
+        self.assertEqual(referral._mail_recipient(), self.referrer)
+        messages = self._messages(referral)
+        self.assertTrue(messages)
+        self.referrer.unlink()
+        self.assertFalse(referral.exists(), "the names it gave go with it")
+        self.assertFalse(messages.exists(), "and their messages")
+        self.assertTrue(lead.exists(), "the lead stays")
+        self.assertFalse(lead.referrer_partner_id)
+        self.assertFalse(lead.referral_id)
+        self.assertFalse(lead.referred, "nor the referrer's name")
+
+    def test_erase_a_referred_person(self):
+        results = self._submit(
+            {
+                "name": "Eraseme Person",
+                "company_name": "Eraseme Ltd",
+                "email": "eraseme@l.example",
+                "phone": "+30 210 444 5566",
+                "note": "Wants a demo",
+            },
+            {"name": "Stays Person", "email": "stays@l.example"},
+        )
+        erased, stays = (self._referral(result) for result in results)
+        erased.with_context(mail_notrack=False).with_user(self.salesman).note = "New"
+        with self.assertRaises(AccessError):
+            erased.with_user(self.salesman).action_erase_personal_data()
+        erased.with_user(self.manager).action_erase_personal_data()
+        self.assertTrue(erased.personal_data_erased)
+        self.assertEqual(erased.name, "(erased)")
+        for key in ("company_name", "email", "phone", "note", "email_normalized"):
+            self.assertFalse(erased[key], key)
+        self.assertEqual(erased.state, "lead", "the referral and its figures stay")
+        self.assertEqual(stays.name, "Stays Person")
+        # nor in the thank-you that listed the names, nor in tracked changes
+        messages = self._messages(erased | stays)
+        mails = self.env["mail.mail"].search([("mail_message_id", "in", messages.ids)])
+        self.assertTrue(mails, "the thank-you is still to be sent")
+        for text in ("Eraseme", "eraseme@l.example", "444 5566", "Wants a demo"):
+            self.assertFalse(
+                messages.filtered(lambda m, text=text: text in str(m.body)), text
+            )
+            self.assertFalse(
+                mails.filtered(lambda m, text=text: text in str(m.body_html)), text
+            )
+        self.assertIn("Stays Person", "".join(messages.mapped(lambda m: str(m.body))))
+        tracked = messages.tracking_value_ids.filtered(
+            lambda t: t.mail_message_id.res_id == erased.id
+        )
+        self.assertFalse(
+            set(tracked.field_id.mapped("name"))
+            & {"name", "company_name", "email", "phone", "note"}
+        )
+        # the lead is the CRM's: deleting it is possible afterwards
+        erased.lead_id.with_user(self.manager).unlink()
+        self.assertEqual(erased.state, "lost")
+
+
+@tagged("post_install", "-at_install")
+class TestReferralUninstall(TransactionCase):
+    def test_uninstall_keeps_the_referral_source(self):
+        from .. import pre_init_hook, uninstall_hook
+
+        source = self.env.ref("customer_value.utm_source_referral")
+        lead = self.env["crm.lead"].create({"name": "Referred", "source_id": source.id})
+        uninstall_hook(self.env)
+        self.assertFalse(self.env.ref("customer_value.utm_source_referral", False))
+        # what uninstalling then deletes: the records of the addon's xml ids
+        self.assertFalse(
+            self.env["ir.model.data"].search(
+                [
+                    ("module", "=", "customer_value"),
+                    ("model", "=", "utm.source"),
+                    ("res_id", "=", source.id),
+                ]
+            )
+        )
+        self.assertTrue(source.exists())
+        self.assertEqual(lead.source_id, source)
+        # installed again: the same source, not "Referral [2]"
+        pre_init_hook(self.env)
+        self.assertEqual(self.env.ref("customer_value.utm_source_referral"), source)
+
+
+@tagged("post_install", "-at_install")
+class TestReferralMigration(TransactionCase):
+    def test_thanks_template_of_18_0_1_4_0_tells_no_reason(self):
+        import importlib.util
+        from pathlib import Path
+
+        root = Path(__file__).resolve().parents[1]
+        script = root / "migrations" / "18.0.1.5.0" / "post-referral.py"
+        spec = importlib.util.spec_from_file_location("post_referral", script)
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+        # the body as 18.0.1.4.0 installed it
+        template = self.env.ref("customer_value.mail_template_referral_thanks")
+        old_body = (
+            '<div><ul><li t-foreach="object.batch_referral_ids" t-as="referral">'
+            "<t t-out=\"referral.name or ''\">Maria</t>"
+            '<t t-if="referral.state == \'rejected\'">: <t t-out="dict(referral.'
+            "_fields['rejection_reason']._description_selection(referral.env))"
+            ".get(referral.rejection_reason) or ''\">Already a customer</t>, so we "
+            "will not contact them.</t> </li></ul><p>Edited by the user</p></div>"
+        )
+        template.body_html = old_body
+        self.env.flush_all()
+        module.migrate(self.env.cr, "18.0.1.4.0")
+        template.invalidate_recordset()
+        body = str(template.body_html)
+        self.assertNotIn("rejection_reason", body)
+        self.assertNotIn("will not contact", body)
+        self.assertIn("referral.name", body)
+        self.assertIn("Edited by the user", body)
+
+
+@tagged("post_install", "-at_install")
+class TestReferralPortalCapConcurrency(TransactionCase):
+    def test_two_submissions_at_once_do_not_count_together(self):
+        """Two portal submissions of one referrer at the same time (two
+        requests, two transactions): the second cannot count the names given
+        today before the first ends, so both cannot pass the daily cap."""
+        contact_id = self.env.ref("base.partner_demo_portal").id
+        cr_a, cr_b = self.registry.cursor(), self.registry.cursor()
+        try:
+            env_a = api.Environment(cr_a, SUPERUSER_ID, {})
+            env_b = api.Environment(cr_b, SUPERUSER_ID, {})
+            # the second request started (its snapshot taken) meanwhile
+            count = env_b["customer.referral"].search_count([])
+            env_a["customer.referral"]._submit_portal(
+                env_a["res.partner"].browse(contact_id),
+                [{"name": "First", "email": "first@race.example", "consent": True}],
+            )
+            cr_b.execute("SET LOCAL lock_timeout = '200ms'")
+            with self.assertRaises(psycopg2.errors.LockNotAvailable):
+                env_b["customer.referral"]._submit_portal(
+                    env_b["res.partner"].browse(contact_id),
+                    [
+                        {
+                            "name": "Second",
+                            "email": "second@race.example",
+                            "consent": True,
+                        }
+                    ],
+                )
+            cr_b.rollback()
+            self.assertEqual(env_b["customer.referral"].search_count([]), count)
+        finally:
+            cr_a.rollback()
+            cr_b.rollback()
+            cr_a.close()
+            cr_b.close()

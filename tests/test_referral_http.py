@@ -75,7 +75,9 @@ class TestReferralHttp(XmlrpcCase):
         self.assertIn("Maria Silva: received, thank you.", page)
         self.assertIn("No Consent: please confirm that this person agreed", page)
         self.assertIn("Bad Mail: bad@ is not a valid e-mail address.", page)
-        self.assertIn("Rita Again: thank you, but we will not contact", page)
+        # a refused name (here a self-referral) looks like any name received
+        self.assertIn("Rita Again: received, thank you.", page)
+        self.assertNotIn("not contact", page)
         mine = self._mine()
         self.assertEqual(sorted(mine.mapped("name")), ["Maria Silva", "Rita Again"])
         self.assertEqual(set(mine.mapped("source")), {"portal"})
@@ -87,9 +89,52 @@ class TestReferralHttp(XmlrpcCase):
         maria.lead_id.action_set_won()
         page = self.url_open("/my/referrals").text
         self.assertIn("Became a customer", page)
-        self.assertIn("Already known to us", page)
+        self.assertIn("Received", page)
+        self.assertNotIn("Already known", page)
         self.assertNotIn("98", page.split("Your recommendations")[1])
         self.assertNotIn(maria.lead_id.name, page)
+
+    def test_portal_reads_no_internal_field_over_xmlrpc(self):
+        known = self.env["res.partner"].create(
+            {"name": "Known Co", "email": "known@x.example", "customer_rank": 1}
+        )
+        [pursued, refused] = self.env["customer.referral"].create(
+            [
+                {
+                    "name": "Pursued",
+                    "email": "pu@x.example",
+                    "referrer_id": self.referrer.id,
+                },
+                {
+                    "name": "Refused",
+                    "email": known.email,
+                    "referrer_id": self.referrer.id,
+                },
+            ]
+        )
+        self.assertEqual(refused.rejection_reason, "existing_customer")
+        ids = (pursued | refused).ids
+        for name in ("revenue", "lead_id", "rejection_reason", "state", "user_id"):
+            with self.assertRaises(xmlrpc.client.Fault, msg=name) as fault:
+                self._call("portal_rita", "customer.referral", "read", ids, [name])
+            self.assertIn("You do not have enough rights", fault.exception.faultString)
+        # nor by searching on them
+        with self.assertRaises(xmlrpc.client.Fault):
+            self._call(
+                "portal_rita",
+                "customer.referral",
+                "search",
+                [("rejection_reason", "=", "existing_customer")],
+            )
+        self.assertEqual(
+            self._call(
+                "portal_rita", "customer.referral", "read", ids, ["portal_status"]
+            ),
+            [
+                {"id": pursued.id, "portal_status": "received"},
+                {"id": refused.id, "portal_status": "received"},
+            ],
+        )
 
     def test_daily_cap(self):
         self.authenticate("portal_rita", "portal_rita")
