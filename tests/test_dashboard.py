@@ -160,6 +160,12 @@ class TestDashboardMrrPerCompany(SubscriptionCommon):
                     },
                     {first.id: (250.0, 250.0), second.id: (100.0, 100.0)},
                 )
+        # no chart or table adds amounts of different companies (currencies)
+        for name, model, _domain, measures, groupbys in data_sources(spreadsheet):
+            fields_ = self.env[model]._fields
+            if any(fields_.get(m) and fields_[m].type == "monetary" for m in measures):
+                with self.subTest(source=name):
+                    self.assertIn("company_id", groupbys)
         # the bridge's table shows no total (it would add the currencies)
         [sheet] = spreadsheet["sheets"]
         self.assertEqual(sheet["cells"]["A47"]["content"], "=PIVOT(1,12,FALSE)")
