@@ -1,1 +1,1 @@
-from . import feedback, portal, referral_portal
+from . import feedback, login, portal, referral_portal

@@ -196,6 +196,41 @@ class TestFeedbackHttp(HttpCase):
             r'class="btn btn-sm btn-primary o_feedback_selected"',
         )
 
+    def test_portal_in_the_users_language_after_login(self):
+        self.env["res.lang"]._activate_lang("fa_IR")
+        self.env["ir.module.module"]._load_module_terms(["customer_value"], ["fa_IR"])
+        self.env["res.users"].create(
+            {
+                "name": "Hal",
+                "login": "fb_portal_fa",
+                "password": "fb_portal_fa",
+                "partner_id": self.contact.id,
+                "lang": "fa_IR",
+                "groups_id": [Command.set([self.env.ref("base.group_portal").id])],
+            }
+        )
+        # a public page visited before signing in (here the answer page) left
+        # the visitor's language in the cookie
+        self.url_open(f"/feedback/{self.feedback.access_token}/9")
+        self.assertEqual(self.opener.cookies.get("frontend_lang"), "en_US")
+        login_page = self.url_open("/web/login").text
+        self.url_open(
+            "/web/login",
+            data={
+                "login": "fb_portal_fa",
+                "password": "fb_portal_fa",
+                "csrf_token": self._csrf(login_page),
+            },
+        )
+        page = self.url_open("/my/feedback").text
+        self.assertIn("پاسخ شما", page)  # "Your Answer"
+        self.assertIn("o_rtl", page)
+        self.assertIn("o_rtl", self.url_open("/my/home").text)
+        # a language chosen with the selector (in the address) is kept
+        page = self.url_open("/en/my/feedback").text
+        self.assertIn("Your Answer", page)
+        self.assertNotIn("o_rtl", page)
+
     def test_portal_lists_requests_and_answers(self):
         self.env["res.users"].create(
             {
