@@ -245,7 +245,10 @@ class TestFeedbackHttp(HttpCase):
         page = self.url_open("/my/feedback").text
         self.assertIn("How likely are you to recommend", page)
         self.assertIn(f"/feedback/{self.feedback.access_token}/10?source=portal", page)
-        self.assertIn("/my/feedback", self.url_open("/my/home").text)
+        home = self.url_open("/my/home").text
+        self.assertIn("/my/feedback", home)
+        # the tile shows how many (filled in by the portal's counters)
+        self.assertIn('class="fw-bold" data-placeholder_count="feedback_count"', home)
         self.feedback.sudo().record_answer(8, comment="Fine", source="staff")
         page = self.url_open("/my/feedback").text
         self.assertIn("Fine", page)

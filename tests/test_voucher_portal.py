@@ -48,6 +48,9 @@ class TestVoucherPortal(HttpCase):
         self.assertNotIn(self.vouchers["beta"].code, page)
         home = self.url_open("/my/home")
         self.assertIn("/my/vouchers", home.text)
+        self.assertIn(
+            'class="fw-bold" data-placeholder_count="voucher_count"', home.text
+        )
 
     def test_record_rules(self):
         Voucher = self.env["customer.voucher"].with_user(self.users["alpha"])
