@@ -367,6 +367,30 @@ class CustomerFeedback(models.Model):
         low, high = METRIC_SCALES[self.metric]
         return list(range(low, high + 1))
 
+    def _scale_ends(self):
+        """What the two ends of the scale mean, in the contact's words:
+        "0 = not at all likely, 10 = extremely likely"."""
+        self.ensure_one()
+        low, high = METRIC_SCALES[self.metric]
+        labels = {
+            "nps": (self.env._("not at all likely"), self.env._("extremely likely")),
+            "csat": (self.env._("very unsatisfied"), self.env._("very satisfied")),
+            "ces": (self.env._("very difficult"), self.env._("very easy")),
+        }[self.metric]
+        return self.env._(
+            "%(low)s = %(low_label)s, %(high)s = %(high_label)s",
+            low=low,
+            low_label=labels[0],
+            high=high,
+            high_label=labels[1],
+        )
+
+    def _greeting_name(self):
+        """The person greeted in the request: the contact, not a company."""
+        self.ensure_one()
+        partner = self.partner_id
+        return partner.name if partner and not partner.is_company else ""
+
     def _text_direction(self):
         """Right-to-left for the contact's language (Persian)."""
         self.ensure_one()

@@ -37,10 +37,29 @@ class TestFeedbackHttp(HttpCase):
             self.assertIn(
                 f"/feedback/{self.feedback.access_token}/{score}", mail.body_html
             )
+        # the ends of the scale say what they mean; the contact is greeted
+        self.assertIn("0 = not at all likely, 10 = extremely likely", mail.body_html)
+        self.assertIn("Hello Hal Web,", mail.body_html)
         self.assertEqual(self.feedback.state, "sent")
         self.assertTrue(self.feedback.date_expiry)
         # sending again sends nothing
         self.assertFalse(self.feedback._send_requests())
+
+    def test_a_company_is_not_greeted_by_name(self):
+        company = self.env["res.partner"].create(
+            {"name": "Acme Corp", "is_company": True, "email": "info@acme.example"}
+        )
+        feedback = self.env["customer.feedback"].browse(
+            self.env["customer.feedback"].request_feedback(
+                self.touchpoint.id, company.id
+            )
+        )
+        feedback._send_requests()
+        mail = self.env["mail.mail"].search(
+            [("res_id", "=", feedback.id), ("model", "=", "customer.feedback")]
+        )
+        self.assertIn("Hello,", mail.body_html)
+        self.assertNotIn("Hello Acme Corp", mail.body_html)
 
     def test_get_records_nothing(self):
         url = f"/feedback/{self.feedback.access_token}/9"
@@ -48,6 +67,7 @@ class TestFeedbackHttp(HttpCase):
         self.assertEqual(response.status_code, 200)
         self.assertIn("How likely are you to recommend", response.text)
         self.assertIn("o_feedback_selected", response.text)
+        self.assertIn("0 = not at all likely, 10 = extremely likely", response.text)
         self.feedback.invalidate_recordset()
         self.assertEqual(self.feedback.state, "sent", "a link checker records nothing")
 

@@ -6,6 +6,8 @@ import importlib.util
 from datetime import date
 from pathlib import Path
 
+from psycopg2.extras import Json
+
 from odoo.tests import tagged
 
 from .common import CrossgradeCommon
@@ -210,3 +212,35 @@ class TestMigration(CrossgradeCommon):
             (own.health_state, own.health_plan_family_id, own.health_date),
             ("critical", family, False),
         )
+
+    def test_feedback_request_mail_greets_the_contact_and_labels_the_scale(self):
+        """18.0.1.5.0: the request e-mails (noupdate) are mended in place."""
+        template = self.env.ref("customer_value.mail_template_feedback_request")
+        new_body = template.body_html
+        old_body = new_body.replace(
+            """<t t-if="object._greeting_name()"> """
+            """<t t-out="object._greeting_name()">Marc Demo</t></t>""",
+            """ <t t-out="object.partner_id.name or ''">Marc Demo</t>""",
+        )
+        old_body = (
+            old_body[: old_body.index('<p style="margin: 4px')]
+            + old_body[old_body.index('<p style="margin: 8px') :]
+        )
+        self.assertNotIn("_scale_ends", old_body)
+        self.env.flush_all()
+        self.env.cr.execute(
+            "UPDATE mail_template SET body_html = %s WHERE id = %s",
+            [
+                Json({"en_US": old_body, "fa_IR": old_body.replace("Hello", "سلام")}),
+                template.id,
+            ],
+        )
+        _script("post-migration", "18.0.1.5.0").migrate(self.env.cr, "18.0.1.4.0")
+        _script("post-migration", "18.0.1.5.0").migrate(self.env.cr, "18.0.1.4.0")
+        self.env.cr.execute(
+            "SELECT body_html FROM mail_template WHERE id = %s", [template.id]
+        )
+        bodies = self.env.cr.fetchone()[0]
+        self.assertEqual(bodies["en_US"], new_body)
+        self.assertIn("سلام<t t-if", bodies["fa_IR"])
+        self.assertEqual(bodies["fa_IR"].count("_scale_ends()"), 1)
