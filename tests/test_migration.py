@@ -3,6 +3,7 @@
 18.0.1.0.0 (rebuilt inside the test's transaction)."""
 
 import importlib.util
+import re
 from datetime import date
 from pathlib import Path
 
@@ -244,3 +245,31 @@ class TestMigration(CrossgradeCommon):
         self.assertEqual(bodies["en_US"], new_body)
         self.assertIn("سلام<t t-if", bodies["fa_IR"])
         self.assertEqual(bodies["fa_IR"].count("_scale_ends()"), 1)
+
+    def test_referral_and_voucher_mails_take_the_recipients_direction(self):
+        """18.0.1.5.0: the referral and voucher e-mails (noupdate) get the
+        recipient language's direction, in every language."""
+        names = (
+            "mail_template_referral_thanks",
+            "mail_template_referral_outcome",
+            "mail_template_voucher_reminder",
+        )
+        templates = [self.env.ref(f"customer_value.{name}") for name in names]
+        new_bodies = [template.body_html for template in templates]
+        self.env.flush_all()
+        for template, body in zip(templates, new_bodies, strict=True):
+            self.assertIn("t-att-dir", body)
+            old = re.sub(r' t-att-dir="[^"]*"', "", body, count=1)
+            self.env.cr.execute(
+                "UPDATE mail_template SET body_html = %s WHERE id = %s",
+                [Json({"en_US": old, "fa_IR": old}), template.id],
+            )
+        _script("post-migration", "18.0.1.5.0").migrate(self.env.cr, "18.0.1.4.0")
+        _script("post-migration", "18.0.1.5.0").migrate(self.env.cr, "18.0.1.4.0")
+        for template, body in zip(templates, new_bodies, strict=True):
+            self.env.cr.execute(
+                "SELECT body_html FROM mail_template WHERE id = %s", [template.id]
+            )
+            bodies = self.env.cr.fetchone()[0]
+            self.assertEqual(bodies["en_US"], body, template.name)
+            self.assertEqual(bodies["fa_IR"].count("t-att-dir"), 1)
