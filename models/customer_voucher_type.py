@@ -29,7 +29,8 @@ class CustomerVoucherType(models.Model):
     )
     description = fields.Html(
         translate=True,
-        help="How to use the voucher: shown in the reminders and in the portal.",
+        help="How to use the voucher: shown in the reminders and in the portal, "
+        "so it names an address or a page, not 'this e-mail'.",
     )
     company_id = fields.Many2one(
         "res.company", index=True, help="Empty: the type is shared by all companies."

@@ -254,3 +254,6 @@ class TestFeedbackResolveForm(TransactionCase):
             ("resolved", "compensated", "Credit note for one month"),
         )
         self.assertFalse(feedback.activity_ids)
+        # who followed it up is history once resolved
+        form = Form(feedback)
+        self.assertTrue(form._get_modifier("followup_user_id", "readonly"))

@@ -23,6 +23,13 @@ class TestVoucherDemo(TransactionCase):
         self.assertIn("opted_out", statuses)
         self.assertEqual(self.env.ref("base.res_partner_12").voucher_available_count, 4)
 
+    def test_how_to_use_it_reads_well_on_the_portal_too(self):
+        """The voucher type's usage is shown in the reminder and on the
+        portal page: it does not say "reply to this e-mail"."""
+        for xmlid in ("voucher_type_training_demo", "voucher_type_support_demo"):
+            description = str(self.env.ref(f"customer_value.{xmlid}").description)
+            self.assertNotIn("this e-mail", description)
+
     def test_reminder_subject_reads_well(self):
         """The subject is "Your <type> voucher ...": the demo type's name does
         not say "voucher" again."""
