@@ -12,6 +12,8 @@ REFERRALS_PER_PAGE = 20
 FORM_ROWS = 5
 # the text fields of a referral; consent is the row's checkbox
 LINE_KEYS = tuple(key for key in PUBLIC_KEYS if key != "consent")
+# what became of the names sent, shown once on the page the form redirects to
+SESSION_KEY = "customer_value_referral_outcome"
 
 
 class ReferralPortal(CustomerPortal):
@@ -54,19 +56,14 @@ class ReferralPortal(CustomerPortal):
     )
     def portal_my_referrals(self, page=1, **post):
         """The names the customer gave and what became of each (not the
-        deal), and a form to give more."""
-        values = self._prepare_portal_layout_values()
-        results, error = [], False
+        deal), and a form to give more. The form is posted, then the page
+        shown again (Post/Redirect/Get: reloading it sends nothing), with
+        what became of the names sent and the refused rows still filled in."""
         if request.httprequest.method == "POST":
-            lines = self._referral_lines(post)
-            try:
-                results = (
-                    request.env["customer.referral"]
-                    .sudo()
-                    ._submit_portal(request.env.user.partner_id, lines)
-                )
-            except ValidationError as exc:
-                error = exc.args[0]
+            return self._post_referrals(post)
+        outcome = request.session.pop(SESSION_KEY, None) or {}
+        refused = outcome.get("refused", [])[:FORM_ROWS]
+        values = self._prepare_portal_layout_values()
         Referral = request.env["customer.referral"]
         domain = self._prepare_referrals_domain()
         pager = portal_pager(
@@ -81,12 +78,37 @@ class ReferralPortal(CustomerPortal):
         values.update(
             {
                 "referrals": referrals,
-                "results": results,
-                "error": error,
-                "rows": range(FORM_ROWS),
+                "received": outcome.get("received", []),
+                "error": outcome.get("error", False),
+                # the refused rows first, filled in as sent, then empty ones
+                "form_rows": refused + [{}] * (FORM_ROWS - len(refused)),
                 "page_name": "referral",
                 "pager": pager,
                 "default_url": "/my/referrals",
             }
         )
         return request.render("customer_value.portal_my_referrals", values)
+
+    def _post_referrals(self, post):
+        lines = self._referral_lines(post)
+        outcome = {"received": [], "refused": [], "error": False}
+        try:
+            results = (
+                request.env["customer.referral"]
+                .sudo()
+                ._submit_portal(request.env.user.partner_id, lines)
+            )
+        except ValidationError as exc:
+            # nothing recorded: every row stays as it was
+            outcome["error"] = exc.args[0]
+            outcome["refused"] = [{"values": line} for line in lines]
+        else:
+            for line, result in zip(lines, results, strict=True):
+                if "error" in result:
+                    outcome["refused"].append(
+                        {"values": line, "error": result["error"]}
+                    )
+                else:
+                    outcome["received"].append(result["name"])
+        request.session[SESSION_KEY] = outcome
+        return request.redirect("/my/referrals", code=303)

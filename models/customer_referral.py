@@ -40,7 +40,11 @@ REFERRAL_INDEXES = [
     (f"{table}_{column}_referral_key_index", table, PHONE_KEY_SQL.format(column=column))
     for table in ("res_partner", "crm_lead")
     for column in ("phone", "mobile")
-] + [("res_partner_email_normalized_referral_index", "res_partner", "email_normalized")]
+] + [
+    ("res_partner_email_normalized_referral_index", "res_partner", "email_normalized"),
+    # a referral's company found among the customers by its name
+    ("res_partner_lower_name_referral_index", "res_partner", "lower(name)"),
+]
 PUBLIC_KEYS = ("name", "company_name", "email", "phone", "note", "consent")
 # What a referrer is told of a name: received (in the pipeline, or not pursued
 # for a reason they are not told), won or lost.
@@ -185,7 +189,8 @@ class CustomerReferral(models.Model):
     company_id = fields.Many2one(
         "res.company", required=True, default=lambda self: self.env.company, index=True
     )
-    currency_id = fields.Many2one(related="company_id.currency_id")
+    # stored: the analysis shows each amount with its currency (grouped by it)
+    currency_id = fields.Many2one(related="company_id.currency_id", store=True)
     names_card_id = fields.Many2one(
         "loyalty.card",
         string="Names Reward",
@@ -222,6 +227,13 @@ class CustomerReferral(models.Model):
         "customer.referral", compute="_compute_batch_referral_ids"
     )
     # figures (the pivot's measures)
+    given_count = fields.Integer(
+        compute="_compute_figures",
+        store=True,
+        aggregator="sum",
+        string="Names Given",
+        groups=SALESMAN,
+    )
     valid_count = fields.Integer(
         compute="_compute_figures",
         store=True,
@@ -329,6 +341,7 @@ class CustomerReferral(models.Model):
     def _compute_figures(self):
         for referral in self:
             valid = referral.state != "rejected"
+            referral.given_count = 1
             referral.valid_count = int(valid)
             referral.won_count = int(referral.state == "won")
             if not valid:

@@ -4,12 +4,17 @@ portal within its daily cap), checked line by line, and the leads they
 become."""
 
 import uuid
+from datetime import timedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, ValidationError
-from odoo.tools import plaintext2html, single_email_re
+from odoo.tools import email_normalize, plaintext2html, single_email_re
 
-from .customer_referral import PUBLIC_KEYS
+from .customer_referral import PUBLIC_KEYS, phone_key
+
+# The same names given again on the portal within this many seconds (a
+# double click, a form sent twice) are not recorded twice.
+REPEAT_SUBMISSION_SECONDS = 600
 
 
 class CustomerReferral(models.Model):
@@ -85,6 +90,9 @@ class CustomerReferral(models.Model):
         company = self.env.company
         referrer = contact.commercial_partner_id
         self._lock_referrer(referrer)
+        repeated = self._repeated_portal_submission(referrer, referrals)
+        if repeated is not None:
+            return repeated
         given_today = self.search_count(
             [
                 ("referrer_id", "=", referrer.id),
@@ -107,6 +115,72 @@ class CustomerReferral(models.Model):
             else {"id": result["id"], "name": result["name"]}
             for result in results
         ]
+
+    @api.model
+    def _repeated_portal_submission(self, referrer, referrals):
+        """The results of the referrer's last portal submission when
+        ``referrals`` gives the same names again within
+        ``REPEAT_SUBMISSION_SECONDS`` (a double click, a form sent twice):
+        nothing is recorded twice. None otherwise."""
+
+        def key(name, email, phone):
+            return (
+                (name or "").strip().casefold(),
+                email_normalize(email or "") or "",
+                phone_key(phone) or "",
+            )
+
+        def line_key(line):
+            return key(line["name"], line.get("email"), line.get("phone"))
+
+        lines = [
+            line
+            for line in referrals
+            if not self._line_error(line) and line.get("consent")
+        ]
+        if not lines:
+            return None
+        since = fields.Datetime.now() - timedelta(seconds=REPEAT_SUBMISSION_SECONDS)
+        last = self.search(
+            [
+                ("referrer_id", "=", referrer.id),
+                ("company_id", "=", self.env.company.id),
+                ("source", "=", "portal"),
+                ("create_date", ">=", since),
+            ],
+            order="id desc",
+            limit=1,
+        )
+        if not last:
+            return None
+        batch = self.search(
+            [
+                ("referrer_id", "=", referrer.id),
+                ("submission_ref", "=", last.submission_ref),
+            ],
+            order="id",
+        )
+        recorded = {
+            key(referral.name, referral.email, referral.phone): referral
+            for referral in batch
+        }
+        given = [line_key(line) for line in lines]
+        if sorted(given) != sorted(recorded):
+            return None
+        results = []
+        for line in referrals:
+            error = self._line_error(line)
+            if not error and not line.get("consent"):
+                error = self.env._(
+                    "%s: please confirm that this person agreed to be contacted.",
+                    line["name"],
+                )
+            if error:
+                results.append({"error": error})
+            else:
+                referral = recorded[line_key(line)]
+                results.append({"id": referral.id, "name": referral.name})
+        return results
 
     @api.model
     def _lock_referrer(self, referrer):
@@ -198,19 +272,34 @@ class CustomerReferral(models.Model):
         if company.referral_assignment == "team" and rules:
             return self.env["res.users"], self.env["crm.team"]
         user = referrer.user_id
-        if not user.active or company not in user.company_ids:
-            # the salesperson recording the names, else the team leader
+        if not self._can_take_lead(user):
+            # the salesperson recording the names
             recorder = self.env.user
-            user = (
-                recorder
-                if recorder._is_internal() and not recorder._is_superuser()
-                else self.env["res.users"]
-            )
+            user = recorder if self._can_take_lead(recorder) else self.env["res.users"]
         team = self.env["crm.team"]._get_default_team_id(
             user_id=user.id, domain=[("company_id", "in", [company.id, False])]
         )
-        user = user or team.user_id
+        # a name given on the portal: the team leader, else the company's
+        # referral responsible, else a sales manager; never nobody (the
+        # first call would not be made) nor the superuser
+        for candidate in (team.user_id, company.referral_responsible_id):
+            if not user and self._can_take_lead(candidate):
+                user = candidate
+        if not user:
+            managers = self.env.ref("sales_team.group_sale_manager").users
+            user = managers.filtered(self._can_take_lead).sorted("id")[:1]
         return user, team
+
+    def _can_take_lead(self, user):
+        """Whether ``user`` may be given a lead of the referral's company
+        (and its first call): an active employee of it, not the superuser."""
+        return bool(
+            user
+            and user.active
+            and user._is_internal()
+            and not user._is_superuser()
+            and self.company_id in user.company_ids
+        )
 
     def _create_lead(self):
         self.ensure_one()
@@ -246,11 +335,10 @@ class CustomerReferral(models.Model):
             )
         )
         self.lead_id = lead
-        owner = user or team.user_id
-        if owner:
+        if user:
             lead.activity_schedule(
                 "mail.mail_activity_data_call",
-                user_id=owner.id,
+                user_id=user.id,
                 summary=self.env._("First contact: referred by %s", referrer.name),
                 note=plaintext2html(self.note) if self.note else False,
             )

@@ -28,6 +28,11 @@ class CustomerReferral(models.Model):
         if not template:
             return
         for referral in self:
+            if referral._mail_recipient() == self.env.user.partner_id:
+                # the referrer's own portal user gave the names: Odoo leaves
+                # the current user out of the recipients; the mail goes to
+                # them all the same (its author is the template's sender)
+                referral = referral.with_context(mail_notify_author=True)
             # an automated mail: it goes out to the referrer but is not a
             # personal contact in the customer's contact rhythm
             referral.message_post_with_source(

@@ -21,7 +21,7 @@ class CustomerReferral(models.Model):
         partners = self._matching_partners()
         if partners.filtered(lambda p: p.commercial_partner_id == referrer):
             return "self_referral"
-        if partners.commercial_partner_id.filtered("customer_rank"):
+        if self._is_known_customer(partners):
             return "existing_customer"
         if (
             email
@@ -72,6 +72,48 @@ class CustomerReferral(models.Model):
             params,
         )
         return self.env["res.partner"].browse(row[0] for row in self.env.cr.fetchall())
+
+    def _is_known_customer(self, partners):
+        """Whether the referred person is already a customer: a commercial
+        partner of ``partners`` (the contacts with the referral's e-mail or
+        phone) or a company named as the referral's company is a customer
+        (customer rank), or one of its contacts has a running subscription,
+        a confirmed sale order or a posted customer invoice, whatever its
+        customer rank says."""
+        self.ensure_one()
+        company_name = (self.company_name or "").strip()
+        if not partners and not company_name:
+            return False
+        for model in ("res.partner", "sale.order", "account.move", "sale.subscription"):
+            self.env[model].flush_model()
+        self.env.cr.execute(
+            """WITH customer AS (
+                    SELECT commercial_partner_id AS id FROM res_partner
+                     WHERE id = ANY(%(partners)s)
+                     UNION
+                    SELECT commercial_partner_id FROM res_partner
+                     WHERE %(name)s != '' AND lower(name) = lower(%(name)s)
+                       AND is_company
+               ), contact AS (
+                    SELECT c.id FROM res_partner c
+                      JOIN customer ON c.commercial_partner_id = customer.id
+               )
+               SELECT 1 FROM customer JOIN res_partner p ON p.id = customer.id
+                WHERE p.customer_rank > 0
+                   OR EXISTS (SELECT 1 FROM sale_subscription s
+                               WHERE s.partner_id IN (SELECT id FROM contact)
+                                 AND s.in_progress)
+                   OR EXISTS (SELECT 1 FROM sale_order o
+                               WHERE o.partner_id IN (SELECT id FROM contact)
+                                 AND o.state = 'sale')
+                   OR EXISTS (SELECT 1 FROM account_move m
+                               WHERE m.partner_id IN (SELECT id FROM contact)
+                                 AND m.state = 'posted'
+                                 AND m.move_type IN ('out_invoice', 'out_refund'))
+                LIMIT 1""",
+            {"partners": partners.ids, "name": company_name},
+        )
+        return bool(self.env.cr.fetchone())
 
     def _matching_leads(self, since):
         """Leads of the company with the referral's e-mail or phone: open

@@ -90,6 +90,13 @@ class ResCompany(models.Model):
         default="order",
         required=True,
     )
+    referral_responsible_id = fields.Many2one(
+        "res.users",
+        string="Referral Responsible",
+        domain="[('share', '=', False)]",
+        help="Gets the leads, and their first call, of names given on the portal "
+        "when the customer has no salesperson and the sales team no leader.",
+    )
     referral_portal_daily_cap = fields.Integer(
         string="Portal Referrals per Day",
         default=10,

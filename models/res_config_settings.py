@@ -57,6 +57,9 @@ class ResConfigSettings(models.TransientModel):
     referral_won_on = fields.Selection(
         related="company_id.referral_won_on", readonly=False
     )
+    referral_responsible_id = fields.Many2one(
+        related="company_id.referral_responsible_id", readonly=False
+    )
     referral_portal_daily_cap = fields.Integer(
         related="company_id.referral_portal_daily_cap", readonly=False
     )

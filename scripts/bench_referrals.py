@@ -1,8 +1,9 @@
 # Run by scripts/bench inside `odoo shell`: generates 100,000 partners and
 # 100,000 leads (a third of them lost, archived) with e-mails and phones in
-# various formats, then times customer.referral.submit() for 10 names (the
-# anti-abuse checks against partners, leads and referrals, the leads, the
-# activities, the thank-you mail), against the 2 s target. Rolled back.
+# various formats, then times customer.referral.submit() for 11 names (the
+# anti-abuse checks against partners (by e-mail, phone and company name),
+# their orders, invoices and subscriptions, leads and referrals, the leads,
+# the activities, the thank-you mail), against the 2 s target. Rolled back.
 import time
 
 from odoo import fields
@@ -55,6 +56,7 @@ names = [
     for n in range(7)
 ] + [
     {"name": "Known partner", "email": "p43@bench.example"},
+    {"name": "Known company", "company_name": "bench p45", "email": "x@bench.example"},
     {"name": "Known lead", "phone": "210 0000042"},
     {"name": "Self", "email": "ref@bench.example"},
 ]

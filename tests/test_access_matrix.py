@@ -144,6 +144,7 @@ FIELD_GROUPS = {
             "won_card_id",
             "names_reward_issued",
             "reward_card_ids",
+            "given_count",
             "valid_count",
             "won_count",
             "conversion",

@@ -330,6 +330,97 @@ class TestReferralAntiAbuse(ReferralCase):
         )
         self.assertTrue(contact)
 
+    def test_existing_customer_by_what_it_buys(self):
+        """A customer with a running subscription, a confirmed order or a
+        posted invoice is known through its contacts (e-mail, phone) and its
+        name, whatever its customer rank says (the issue: Gemini Furniture's
+        Edwin Hansen was accepted and earned a coupon)."""
+        Partner = self.env["res.partner"]
+        product = self.env.ref("customer_value.product_suite_basic_demo")
+
+        def customer(name):
+            company = Partner.create({"name": name, "is_company": True})
+            contact = Partner.create(
+                {
+                    "name": f"{name} Contact",
+                    "parent_id": company.id,
+                    "email": f"contact@{name.split()[0].lower()}.example",
+                    "phone": f"+30 210 {len(name):03d} 4455",
+                }
+            )
+            return company, contact
+
+        subscribed, subscribed_contact = customer("Subscribed Co")
+        subscription = self.env["sale.subscription"].create(
+            {
+                "partner_id": subscribed.id,
+                "template_id": self.env.ref(
+                    "customer_value.subscription_template_monthly_demo"
+                ).id,
+                "pricelist_id": self.env.ref(
+                    "customer_value.pricelist_subscription_demo"
+                ).id,
+                "sale_subscription_line_ids": [
+                    Command.create({"product_id": product.id})
+                ],
+            }
+        )
+        subscription.action_start_subscription()
+        ordering, ordering_contact = customer("Ordering Company")
+        order = self.env["sale.order"].create(
+            {
+                "partner_id": ordering_contact.id,
+                "order_line": [Command.create({"product_id": product.id})],
+            }
+        )
+        order.action_confirm()
+        invoiced, invoiced_contact = customer("Invoiced Firm Ltd")
+        self.env["account.move"].create(
+            {
+                "move_type": "out_invoice",
+                "partner_id": invoiced.id,
+                "invoice_line_ids": [
+                    Command.create({"name": "Service", "price_unit": 100})
+                ],
+            }
+        ).action_post()
+        cancelled, cancelled_contact = customer("Cancelled Deal")
+        self.env["sale.order"].create(
+            {
+                "partner_id": cancelled.id,
+                "order_line": [Command.create({"product_id": product.id})],
+            }
+        ).action_cancel()
+        gemini = self.env.ref("base.res_partner_3")
+        self.assertTrue(
+            self.env["sale.subscription"].search_count(
+                [("partner_id", "=", gemini.id), ("in_progress", "=", True)]
+            )
+        )
+        # the rank says nothing of them
+        (subscribed | ordering | invoiced | cancelled | gemini).customer_rank = 0
+        results = self._submit(
+            {
+                "name": "Edwin Hansen",
+                "company_name": "Gemini Furniture",
+                "email": "edwin.hansen58@example.com",
+            },
+            {"name": "Sub", "email": subscribed_contact.email.upper()},
+            {"name": "Ord", "phone": ordering_contact.phone.replace(" ", "")},
+            {"name": "Inv", "email": invoiced_contact.email},
+            {
+                "name": "By Name",
+                "company_name": "ordering company",
+                "email": "n@n.example",
+            },
+            {"name": "Cancelled", "email": cancelled_contact.email},
+        )
+        self.assertEqual(
+            [r["rejection_reason"] for r in results],
+            ["existing_customer"] * 5 + [False],
+        )
+        self.assertFalse(self._referral(results[0]).names_card_id)
+
     def test_one_referral_per_person_across_referrers(self):
         other = self.env["res.partner"].create(
             {"name": "Other Referrer", "is_company": True, "email": "o@other.example"}
@@ -743,6 +834,30 @@ class TestReferralGoal(ReferralCase):
 
 
 @tagged("post_install", "-at_install")
+class TestReferralAnalysis(ReferralCase):
+    def test_names_given_and_revenue_by_currency(self):
+        """The analysis counts the names given by default and shows the
+        revenue per currency (amounts of two currencies are never added)."""
+        arch = self.Referral.get_views([(False, "pivot")])["views"]["pivot"]["arch"]
+        self.assertIn('name="currency_id" type="col"', arch)
+        self.assertIn('name="given_count" type="measure"', arch)
+        action = self.env.ref("customer_value.customer_referral_action_top")
+        self.assertIn("given_count", action.context)
+        results = self._submit(
+            {"name": "Counted", "email": "counted@a.example"},
+            {"name": "Anna Again", "email": "anna@happy.example"},
+        )
+        referrals = self.Referral.browse([r["id"] for r in results])
+        self.assertEqual(referrals.mapped("given_count"), [1, 1])
+        groups = self.Referral._read_group(
+            [("id", "in", referrals.ids)],
+            ["currency_id"],
+            ["given_count:sum", "valid_count:sum", "revenue:sum"],
+        )
+        self.assertEqual(groups, [(self.env.company.currency_id, 2, 1, 0.0)])
+
+
+@tagged("post_install", "-at_install")
 class TestReferralDemo(TransactionCase):
     def test_demo(self):
         ref = self.env.ref
@@ -782,7 +897,10 @@ class TestReferralIndexes(TransactionCase):
             [tuple(name for name, _table, _expression in REFERRAL_INDEXES)],
         )
         found = dict(self.env.cr.fetchall())
-        self.assertEqual(len(found), 5)
+        self.assertEqual(len(found), 6)
+        self.assertIn(
+            "lower((name)::text)", found["res_partner_lower_name_referral_index"]
+        )
         phone = found["res_partner_phone_referral_key_index"]
         self.assertIn("regexp_replace((phone)::text", phone)
         self.assertIn(", 9)", phone)
@@ -806,7 +924,7 @@ class TestReferralIndexes(TransactionCase):
             [names],
         )
         self.assertEqual(
-            dict(self.env.cr.fetchall()), {"res_partner": 3, "crm_lead": 2}
+            dict(self.env.cr.fetchall()), {"res_partner": 4, "crm_lead": 2}
         )
 
 
@@ -824,6 +942,7 @@ INTERNAL_FIELDS = (
     "won_card_id",
     "names_reward_issued",
     "reward_card_ids",
+    "given_count",
     "valid_count",
     "won_count",
     "conversion",

@@ -71,6 +71,8 @@ class TestReferralHttp(XmlrpcCase):
             ]
         )
         self.assertEqual(response.status_code, 200)
+        # the form is posted, then the page shown again (Post/Redirect/Get)
+        self.assertEqual([r.status_code for r in response.history], [303])
         page = response.text
         self.assertIn("Maria Silva: received, thank you.", page)
         self.assertIn("No Consent: please confirm that this person agreed", page)
@@ -93,6 +95,132 @@ class TestReferralHttp(XmlrpcCase):
         self.assertNotIn("Already known", page)
         self.assertNotIn("98", page.split("Your recommendations")[1])
         self.assertNotIn(maria.lead_id.name, page)
+
+    def test_reloading_or_sending_twice_records_nothing_twice(self):
+        self.authenticate("portal_rita", "portal_rita")
+        rows = [
+            {"name": "Twice Sent", "email": "twice@x.example", "consent": "on"},
+            {"name": "No Consent", "email": "nc@x.example"},
+        ]
+        page = self._post(rows).text
+        self.assertIn("Twice Sent: received, thank you.", page)
+        self.assertEqual(len(self._mine()), 1)
+        # reloading the page shows it again, sends nothing, and tells the
+        # outcome only once
+        page = self.url_open("/my/referrals").text
+        self.assertNotIn("received, thank you", page)
+        self.assertEqual(len(self._mine()), 1)
+        # the same names posted again at once (a double click): recorded once
+        page = self._post(rows).text
+        self.assertIn("Twice Sent: received, thank you.", page)
+        self.assertEqual(len(self._mine()), 1)
+        # other names are recorded
+        self._post([{"name": "Other", "email": "other@x.example", "consent": "on"}])
+        self.assertEqual(len(self._mine()), 2)
+
+    def test_refused_rows_stay_filled_in_with_their_error(self):
+        self.authenticate("portal_rita", "portal_rita")
+        page = self._post(
+            [
+                {"name": "Kept Fine", "email": "fine@x.example", "consent": "on"},
+                {
+                    "name": "Kept Bad",
+                    "company_name": "Bad Ltd",
+                    "email": "bad@",
+                    "note": "Needs help",
+                    "consent": "on",
+                },
+                {"name": "Kept Noconsent", "phone": "+30 210 999 0000"},
+            ]
+        ).text
+        form = page.split("o_referral_form")[1].split("Your recommendations")[0]
+        # the refused rows come first, as they were sent; the name received
+        # is not in the form any more
+        self.assertNotIn("Kept Fine", form)
+        for value in ("Kept Bad", "Bad Ltd", "bad@", "Needs help", "Kept Noconsent"):
+            self.assertIn(f'value="{value}"', form)
+        self.assertIn('name="name_0" value="Kept Bad"', form)
+        self.assertIn('name="consent_0" checked="checked"', form)
+        self.assertIn('name="name_1" value="Kept Noconsent"', form)
+        self.assertNotIn('name="consent_1" checked', form)
+        # each with its error beside it
+        rows = form.split("o_referral_row_error")
+        self.assertEqual(len(rows), 3)
+        self.assertIn("Kept Bad: bad@ is not a valid e-mail address.", rows[1])
+        self.assertIn("Kept Noconsent: please confirm", rows[2])
+
+    def test_portal_names_thank_the_portal_user_by_mail(self):
+        self.authenticate("portal_rita", "portal_rita")
+        self._post([{"name": "Mail Me", "email": "mailme@x.example", "consent": "on"}])
+        [referral] = self._mine()
+        mails = self.env["mail.mail"].search(
+            [("model", "=", "customer.referral"), ("res_id", "=", referral.id)]
+        )
+        self.assertEqual(len(mails), 1)
+        self.assertEqual(mails.recipient_ids, self.portal.partner_id)
+        self.assertIn("Thank you for your recommendations", mails.subject)
+        self.assertIn("Mail Me", mails.body_html)
+        self.assertEqual(mails.state, "outgoing")
+
+    def test_portal_leads_get_a_salesperson_and_a_first_call(self):
+        responsible = new_test_user(
+            self.env,
+            login="referral_responsible",
+            groups="sales_team.group_sale_salesman",
+        )
+        self.assertFalse(self.referrer.user_id)
+        # no salesperson for the customer, no leader for the teams (or the
+        # superuser, who is never given work)
+        self.env["crm.team"].search([]).user_id = False
+        self.env.company.referral_portal_daily_cap = 10
+        self.authenticate("portal_rita", "portal_rita")
+        # nobody set: a sales manager of the company, not the superuser
+        self._post([{"name": "Anyone", "email": "anyone@x.example", "consent": "on"}])
+        lead = self._mine().lead_id
+        self.assertTrue(lead.user_id.has_group("sales_team.group_sale_manager"))
+        self.assertFalse(lead.user_id._is_superuser())
+        self.assertEqual(lead.activity_ids.user_id, lead.user_id)
+        self.env.company.referral_responsible_id = responsible
+        self._post([{"name": "Call Me", "email": "callme@x.example", "consent": "on"}])
+        lead = self._mine().filtered(lambda r: r.name == "Call Me").lead_id
+        self.assertEqual(lead.user_id, responsible)
+        self.assertEqual(lead.activity_ids.user_id, responsible)
+        self.assertEqual(
+            lead.activity_ids.activity_type_id,
+            self.env.ref("mail.mail_activity_data_call"),
+        )
+        # the team leader before the responsible, the superuser never
+        team = self.env["crm.team"].search(
+            [("company_id", "in", [self.env.company.id, False])]
+        )
+        team.user_id = self.env.ref("base.user_root")
+        self._post([{"name": "Not Bot", "email": "notbot@x.example", "consent": "on"}])
+        lead = self._mine().filtered(lambda r: r.name == "Not Bot").lead_id
+        self.assertEqual(lead.user_id, responsible)
+        self.assertEqual(lead.activity_ids.user_id, responsible)
+        leader = new_test_user(
+            self.env, login="referral_leader", groups="sales_team.group_sale_manager"
+        )
+        team.user_id = leader
+        self._post([{"name": "Leader", "email": "leader@x.example", "consent": "on"}])
+        lead = self._mine().filtered(lambda r: r.name == "Leader").lead_id
+        self.assertEqual(lead.user_id, leader)
+        self.assertEqual(lead.activity_ids.user_id, leader)
+
+    def test_portal_home_tile_has_the_referral_icon(self):
+        self.authenticate("portal_rita", "portal_rita")
+        home = self.url_open("/my/home").text
+        self.assertIn("/customer_value/static/src/img/referral.svg", home)
+        self.assertEqual(
+            self.url_open("/customer_value/static/src/img/referral.svg").status_code,
+            200,
+        )
+
+    def test_portal_tour_keeps_refused_rows_and_redirects(self):
+        self.start_tour(
+            "/my/referrals", "customer_value_referral_portal_tour", login="portal_rita"
+        )
+        self.assertEqual(self._mine().mapped("name"), ["Tour Maria"])
 
     def test_portal_reads_no_internal_field_over_xmlrpc(self):
         known = self.env["res.partner"].create(

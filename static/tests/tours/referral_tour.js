@@ -54,3 +54,65 @@ registry.category("web_tour.tours").add("customer_value_referral_tour", {
         },
     ],
 });
+
+// Data is created by tests/test_referral_http.py: a customer's portal user
+// gives two names on /my/referrals, one without the person's consent.
+registry.category("web_tour.tours").add("customer_value_referral_portal_tour", {
+    steps: () => [
+        {
+            content: "Give a name the person agreed to",
+            trigger: ".o_referral_form input[name=name_0]",
+            run: "edit Tour Maria",
+        },
+        {
+            trigger: ".o_referral_form input[name=email_0]",
+            run: "edit tour.maria@tour.example",
+        },
+        {
+            trigger: ".o_referral_form input[name=consent_0]",
+            run: "check",
+        },
+        {
+            content: "And a name without the person's consent",
+            trigger: ".o_referral_form input[name=name_1]",
+            run: "edit Tour Noconsent",
+        },
+        {
+            trigger: ".o_referral_form input[name=email_1]",
+            run: "edit tour.noconsent@tour.example",
+        },
+        {
+            content: "Send the names",
+            trigger: ".o_referral_form button[type=submit]",
+            run: "click",
+        },
+        {
+            content: "The name given is received",
+            trigger: ".o_referral_results:contains('Tour Maria: received, thank you.')",
+        },
+        {
+            content: "The refused row is kept filled in, its error beside it",
+            trigger: ".o_referral_form tr.o_referral_refused input[name=name_0][value='Tour Noconsent']",
+        },
+        {
+            trigger: ".o_referral_form tr.o_referral_refused input[name=email_0][value='tour.noconsent@tour.example']",
+        },
+        {
+            trigger: ".o_referral_form tr.o_referral_row_error:contains('Tour Noconsent: please confirm that this person agreed to be contacted.')",
+        },
+        {
+            content: "The page was shown after a redirect: reloading it sends nothing",
+            trigger: "tr.o_portal_referral:contains('Tour Maria')",
+            run() {
+                window.location.reload();
+            },
+        },
+        {
+            content: "After the reload, the form is empty and nothing was sent again",
+            trigger: ".o_referral_form:not(:has(tr.o_referral_refused)) input[name=name_0]:not([value])",
+        },
+        {
+            trigger: "body:not(:has(.o_referral_results))",
+        },
+    ],
+});
