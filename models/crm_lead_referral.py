@@ -2,9 +2,8 @@
 """Leads: found by the phone a referral gives."""
 
 from odoo import models
-from odoo.tools.sql import create_index
 
-from .customer_referral import REFERRAL_INDEXES
+from .customer_referral import create_referral_indexes
 
 
 class CrmLead(models.Model):
@@ -14,7 +13,5 @@ class CrmLead(models.Model):
         # the leads with a referral's phone are found by index (dropped by the
         # uninstall hook)
         res = super().init()
-        for name, table, expression in REFERRAL_INDEXES:
-            if table == self._table:
-                create_index(self.env.cr, name, table, [expression])
+        create_referral_indexes(self.env.cr, self._table)
         return res

@@ -17,6 +17,7 @@ import uuid
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import email_normalize
+from odoo.tools.sql import create_index
 
 from .optional_float import OptionalFloat
 
@@ -45,6 +46,16 @@ REFERRAL_INDEXES = [
     # a referral's company found among the customers by its name
     ("res_partner_lower_name_referral_index", "res_partner", "lower(name)"),
 ]
+
+
+def create_referral_indexes(cr, table):
+    """The indexes of ``table`` that find a referred person (created by the
+    model of that table, dropped by the uninstall hook)."""
+    for name, index_table, expression in REFERRAL_INDEXES:
+        if index_table == table:
+            create_index(cr, name, table, [expression])
+
+
 PUBLIC_KEYS = ("name", "company_name", "email", "phone", "note", "consent")
 # What a referrer is told of a name: received (in the pipeline, or not pursued
 # for a reason they are not told), won or lost.

@@ -12,7 +12,9 @@ web client shows a blank cell."""
 from odoo import fields
 
 
-class OptionalFloat(fields.Float):
+class _EmptyIsNull:
+    """Stores "no value" (False or None) as NULL and reads it back as False."""
+
     def convert_to_column(self, value, record, values=None, validate=True):
         if value is None or value is False:
             return None
@@ -27,20 +29,11 @@ class OptionalFloat(fields.Float):
         return False if value is None else value
 
 
-class OptionalInteger(fields.Integer):
-    def convert_to_column(self, value, record, values=None, validate=True):
-        if value is None or value is False:
-            return None
-        return super().convert_to_column(value, record, values, validate)
+class OptionalFloat(_EmptyIsNull, fields.Float):
+    pass
 
-    def convert_to_cache(self, value, record, validate=True):
-        if value is None or value is False:
-            return None
-        return super().convert_to_cache(value, record, validate)
 
-    def convert_to_record(self, value, record):
-        return False if value is None else value
-
+class OptionalInteger(_EmptyIsNull, fields.Integer):
     def convert_to_read(self, value, record, use_display_name=True):
         return False if value is None or value is False else value
 

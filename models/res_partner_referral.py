@@ -2,9 +2,8 @@
 """Customers: the referrals they gave and their figures."""
 
 from odoo import fields, models
-from odoo.tools.sql import create_index
 
-from .customer_referral import REFERRAL_INDEXES
+from .customer_referral import create_referral_indexes
 
 
 class ResPartner(models.Model):
@@ -38,9 +37,7 @@ class ResPartner(models.Model):
         # the partners with a referral's e-mail or phone are found by index
         # (dropped by the uninstall hook)
         res = super().init()
-        for name, table, expression in REFERRAL_INDEXES:
-            if table == self._table:
-                create_index(self.env.cr, name, table, [expression])
+        create_referral_indexes(self.env.cr, self._table)
         return res
 
     def _compute_referral_figures(self):

@@ -167,3 +167,46 @@ def sample_records(env, company, owner):
         "plan": basic,
         "reason": reason,
     }
+
+
+# Fields that only some users read, by group: what the portal user must not
+# read of their own records (internal follow-ups, the answer links' keys, the
+# deal behind a referral). Every field of the addon with groups is listed.
+FIELD_GROUPS = {
+    "customer.feedback": {
+        "sales_team.group_sale_salesman": {
+            "access_token",
+            "followup_user_id",
+            "followup_state",
+            "followup_overdue",
+            "followup_date_open",
+            "followup_deadline",
+            "followup_outcome",
+            "followup_note",
+            "followup_date_done",
+            "survey_user_input_id",
+        },
+    },
+    "customer.referral": {
+        "sales_team.group_sale_salesman": {
+            "state",
+            "rejection_reason",
+            "lead_id",
+            "deleted_lead_state",
+            "qualified_date",
+            "personal_data_erased",
+            "user_id",
+            "names_card_id",
+            "won_card_id",
+            "names_reward_issued",
+            "reward_card_ids",
+            "given_count",
+            "valid_count",
+            "won_count",
+            "conversion",
+            "revenue",
+            "reward_count",
+            "reward_used_count",
+        },
+    },
+}

@@ -12,6 +12,8 @@ from odoo import SUPERUSER_ID, Command, api, fields
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import Form, TransactionCase, new_test_user, tagged
 
+from .rights_common import FIELD_GROUPS
+
 
 def coupon_program(env, name, discount):
     return env["loyalty.program"].create(
@@ -930,25 +932,8 @@ class TestReferralIndexes(TransactionCase):
 
 # The fields the referrer never reads: the deal, why a name was refused, the
 # rewards and the figures.
-INTERNAL_FIELDS = (
-    "state",
-    "rejection_reason",
-    "lead_id",
-    "deleted_lead_state",
-    "qualified_date",
-    "personal_data_erased",
-    "user_id",
-    "names_card_id",
-    "won_card_id",
-    "names_reward_issued",
-    "reward_card_ids",
-    "given_count",
-    "valid_count",
-    "won_count",
-    "conversion",
-    "revenue",
-    "reward_count",
-    "reward_used_count",
+INTERNAL_FIELDS = tuple(
+    sorted(FIELD_GROUPS["customer.referral"]["sales_team.group_sale_salesman"])
 )
 
 
