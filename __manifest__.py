@@ -82,6 +82,9 @@
     "post_init_hook": "post_init_hook",
     "uninstall_hook": "uninstall_hook",
     "assets": {
+        "web.assets_backend": [
+            "customer_value/static/src/js/*.js",
+        ],
         "web.assets_tests": [
             "customer_value/static/tests/tours/*.js",
         ],

@@ -31,6 +31,7 @@ VALUE_FIELDS = (
     "has_current",
     "progress",
     "achieved",
+    "worsened",
     "value_date",
 )
 
@@ -97,6 +98,14 @@ class CustomerValueGoal(models.Model):
         help="How far the current value went from the baseline to the target.",
     )
     achieved = fields.Boolean(compute="_compute_progress", store=True)
+    worsened = fields.Boolean(
+        string="Worse Than Baseline",
+        compute="_compute_progress",
+        store=True,
+        help="The current value is worse than the baseline: no progress, and "
+        "the goal is not achieved even if the target was set below the "
+        "baseline.",
+    )
     value_date = fields.Datetime(
         string="Computed On", compute="_compute_values", store=True
     )
@@ -174,21 +183,30 @@ class CustomerValueGoal(models.Model):
     def _compute_progress(self):
         for goal in self:
             if not goal.metric:
-                goal.progress, goal.achieved = 0.0, False
+                goal.progress, goal.achieved, goal.worsened = 0.0, False, False
                 continue
-            goal.progress, goal.achieved = goal._progress(
-                goal.baseline_value if goal.has_baseline else None,
-                goal.current_value if goal.has_current else None,
+            baseline = goal.baseline_value if goal.has_baseline else None
+            current = goal.current_value if goal.has_current else None
+            up = METRICS[goal.metric][2]
+            goal.worsened = (
+                baseline is not None
+                and current is not None
+                and (current < baseline if up else current > baseline)
             )
+            goal.progress, goal.achieved = goal._progress(baseline, current)
 
     def _progress(self, baseline, current):
         """How far the current value went from the baseline (0 without one)
         to the target, in % from 0 to 100; and whether the target is reached
-        (at or above it, at or below it for churn and breakage)."""
+        (at or above it, at or below it for churn and breakage). Worse than
+        the baseline is no progress, and no achievement even when the target
+        was set below the baseline."""
         if current is None:
             return 0.0, False
         start, target = baseline or 0.0, self.target_value
         up = METRICS[self.metric][2]
+        if baseline is not None and (current < baseline if up else current > baseline):
+            return 0.0, False
         if current >= target if up else current <= target:
             return 100.0, True
         gap = target - start

@@ -1,6 +1,8 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
 """What happens to a voucher: redeemed, cancelled, extended, expired."""
 
+from collections import defaultdict
+
 from dateutil.relativedelta import relativedelta
 
 from odoo import api, fields, models
@@ -52,6 +54,12 @@ class CustomerVoucher(models.Model):
             self,
             lambda voucher: voucher.beneficiary_id or voucher.partner_id,
         )
+        # the "vouchers unused" signal of the health follows at once
+        by_company = defaultdict(lambda: self.env["res.partner"])
+        for voucher in self:
+            by_company[voucher.company_id or self.env.company] |= voucher.partner_id
+        for company, partners in by_company.items():
+            partners.with_company(company)._refresh_health()
         return True
 
     def action_cancel(self):

@@ -70,7 +70,7 @@ class ResPartner(models.Model):
         in one query. The employees' own partners are left out, as in
         ``_contacts_since_query``."""
         ids = tuple({pid for pid in partner_ids if pid})
-        if not ids:
+        if not ids or self.env.context.get("cv_contact_noted"):
             return
         day = fields.Date.to_date(when) if when else fields.Date.context_today(self)
         self.flush_model(
@@ -88,12 +88,55 @@ class ResPartner(models.Model):
                                                     WHERE u.partner_id = c.id
                                                       AND NOT u.share))
                    AND (p.last_contact_date IS NULL OR p.last_contact_date < %(day)s)
+             RETURNING p.id
                 """,
                 day=day,
                 ids=ids,
             )
         )
+        moved = [row[0] for row in self.env.cr.fetchall()]
         self.invalidate_model(["last_contact_date", "next_contact_date"])
+        if moved:
+            self.browse(moved)._contact_resumed(day)
+
+    def _contact_resumed(self, day):
+        """The customers ``self`` were in touch on ``day`` (their last contact
+        moved, at most once a day each): their "Check in" activity opened
+        before is done (that closing is no contact itself), and the health of
+        those whose reasons held the silence is recomputed (the others'
+        health does not depend on it)."""
+        activity_type = self.env.ref(
+            "customer_value.mail_activity_check_in", raise_if_not_found=False
+        )
+        if activity_type:
+            activities = (
+                self.env["mail.activity"]
+                .sudo()
+                .search(
+                    [
+                        ("res_model", "=", "res.partner"),
+                        ("res_id", "in", self.ids),
+                        ("activity_type_id", "=", activity_type.id),
+                        # asked before that contact
+                        ("create_date", "<", day + timedelta(days=1)),
+                    ]
+                )
+            )
+            if activities:
+                activities.with_context(cv_contact_noted=True).action_feedback(
+                    feedback=self.env._("The customer was in touch.")
+                )
+        silent = (
+            self.env["customer.health.reason"]
+            .sudo()
+            ._read_group(
+                [("partner_id", "in", self.ids), ("rule_id.code", "=", "no_contact")],
+                ["company_id"],
+                ["partner_id:array_agg"],
+            )
+        )
+        for company, partner_ids in silent:
+            self.browse(partner_ids).with_company(company)._refresh_health()
 
     @api.model
     def _contacts_since_query(self, since=None, meetings_only=False):

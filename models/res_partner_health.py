@@ -3,6 +3,7 @@
 shared between companies has a health in each, from that company's documents
 only (the figures of one company, in its currency)."""
 
+import json
 from collections import defaultdict
 from datetime import timedelta
 
@@ -97,13 +98,23 @@ class ResPartner(models.Model):
             ).with_company(company)._compute_health()
         return True
 
+    def _refresh_health(self):
+        """Recompute now, in the current company, the health of these
+        customers where it was computed already: after an event that changes
+        one of its reasons (a plan change, a voucher redeemed, a contact after
+        a silence), so that the figures do not wait for the nightly run. Not
+        for Odoo's hot paths (every write, every message)."""
+        customers = self.commercial_partner_id.sudo().filtered("health_date")
+        if customers:
+            customers._compute_health()
+
     def _compute_health(self):
         """Health of the commercial partners ``self`` in the current company,
         from its documents only: each active rule finds its signals for the
-        whole batch in one query; reasons, scores, statuses, the month's
-        snapshot, the chatter note of a status change and the activity of a
-        customer turning critical are written for the batch at once (a
-        constant number of queries per batch)."""
+        whole batch in one query per installed language; reasons, scores,
+        statuses, the month's snapshot, the chatter note of a status change
+        and the activity of a customer turning critical are written for the
+        batch at once (a constant number of queries per batch)."""
         if not self:
             return
         company = self.env.company
@@ -111,15 +122,17 @@ class ResPartner(models.Model):
         self.env.flush_all()  # the signals are read in SQL
         rules = self.env["customer.health.rule"].search([])
         langs = self._health_langs()
-        found = defaultdict(list)
-        for lang, ids in _group_ids(langs).items():
-            for rule in rules.with_context(lang=lang):
-                for partner_id, reasons in rule._signal(ids, today).items():
-                    found[partner_id] += [(rule.id, *reason) for reason in reasons]
-        self.env["customer.health.reason"].search(
+        found, names = self._health_signals(rules, today)
+        Reason = self.env["customer.health.reason"]
+        Reason.search(
             [("partner_id", "in", self.ids), ("company_id", "=", company.id)]
         ).unlink()
-        self.env["customer.health.reason"].create(
+        keys = [
+            (partner_id, rule_id, res_model, res_id)
+            for partner_id, reasons in found.items()
+            for rule_id, _name, _points, res_model, res_id in reasons
+        ]
+        created = Reason.create(
             [
                 {
                     "partner_id": partner_id,
@@ -134,6 +147,8 @@ class ResPartner(models.Model):
                 for rule_id, name, points, res_model, res_id in reasons
             ]
         )
+        if created:
+            self._write_reason_names(created, [names[key] for key in keys])
         results = {}
         for partner in self:
             score = max(0, 100 - sum(reason[2] for reason in found[partner.id]))
@@ -160,6 +175,71 @@ class ResPartner(models.Model):
         ]
         if turned_critical:
             self.browse(turned_critical)._schedule_health_activity()
+
+    def _health_signals(self, rules, today):
+        """The signals of ``rules`` for the batch: {partner_id: [(rule_id,
+        name, points, res_model, res_id)]}, and each reason's name in every
+        installed language, {(partner_id, rule_id, res_model, res_id): {lang:
+        name}}: whoever reads a reason (the salesperson, a manager on a
+        Persian screen) reads it in their language. Each rule is one query
+        per language its readers use (the languages of the active internal
+        users, not every installed one: a database with five languages
+        installed and one in use pays for one)."""
+        installed = self._health_reader_langs()
+        found = defaultdict(list)
+        names = defaultdict(dict)
+        for lang in installed:
+            for rule in rules.with_context(lang=lang):
+                for partner_id, reasons in rule._signal(self.ids, today).items():
+                    for name, points, res_model, res_id in reasons:
+                        key = (partner_id, rule.id, res_model, res_id)
+                        if key not in names:
+                            found[partner_id].append(
+                                (rule.id, name, points, res_model, res_id)
+                            )
+                        names[key][lang] = name
+        return found, names
+
+    def _health_reader_langs(self):
+        """The installed languages the active internal users read, the
+        company's language first."""
+        installed = dict(self.env["res.lang"].get_installed())
+        rows = self.env.execute_query(
+            SQL(
+                """
+                SELECT DISTINCT p.lang
+                  FROM res_users u
+                  JOIN res_partner p ON p.id = u.partner_id
+                 WHERE u.active AND NOT u.share AND p.lang IS NOT NULL
+                """
+            )
+        )
+        default = self.env.company.partner_id.lang or "en_US"
+        langs = [default] + sorted({lang for (lang,) in rows} - {default})
+        return [lang for lang in langs if lang in installed] or ["en_US"]
+
+    def _write_reason_names(self, reasons, names):
+        """The names of the ``reasons`` in every language, ``names`` their
+        {lang: name} in the same order: one query."""
+        self.env.flush_all()
+        values = SQL(", ").join(
+            SQL(
+                "(%s, %s::jsonb)",
+                reason.id,
+                json.dumps(dict({"en_US": next(iter(name.values()))}, **name)),
+            )
+            for reason, name in zip(reasons, names, strict=False)
+        )
+        self.env.cr.execute(
+            SQL(
+                """
+                UPDATE customer_health_reason r SET name = v.name
+                  FROM (VALUES %s) AS v(id, name) WHERE r.id = v.id
+                """,
+                values,
+            )
+        )
+        reasons.invalidate_recordset(["name"])
 
     def _write_health(self, results, today):
         """Scores, statuses, plans and the month's snapshots of the batch in
@@ -290,11 +370,17 @@ class ResPartner(models.Model):
             .mapped("res_id")
         )
         today = fields.Date.context_today(self)
+        langs = self._health_langs()
         self.filtered(lambda p: p.id not in open_for)._schedule_owner_activities(
             activity_type,
             self.env._("Customer health is critical"),
             today + timedelta(days=activity_type.delay_count),
-            note=lambda partner: "<br/>".join(partner.health_reason_ids.mapped("name")),
+            # in the language of the salesperson who gets it
+            note=lambda partner: "<br/>".join(
+                partner.with_context(lang=langs[partner.id]).health_reason_ids.mapped(
+                    "name"
+                )
+            ),
         )
 
     def _cron_compute_health(self, batch_size=1000):

@@ -126,15 +126,17 @@ class SaleSubscriptionChange(models.Model):
             change.mrr_delta = change.mrr_after - change.mrr_before
 
     @api.depends("subscription_id", "change_type", "date")
+    @api.depends_context("lang")
     def _compute_display_name(self):
-        types = dict(CHANGE_TYPES)
+        # the type and the date in the reader's language and date format
+        types = dict(self._fields["change_type"]._description_selection(self.env))
         for change in self:
             change.display_name = " · ".join(
-                str(part)
+                part
                 for part in (
                     change.subscription_id.display_name or "",
                     types.get(change.change_type, ""),
-                    change.date or "",
+                    format_date(self.env, change.date) if change.date else "",
                 )
             )
 

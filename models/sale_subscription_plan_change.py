@@ -310,10 +310,12 @@ class SaleSubscription(models.Model):
                     date=format_date(self.env, preview["effective_date"]),
                 )
             )
-            return change.with_env(self.env)
-        change = self._cv_apply_plan_change(
-            preview, dict(common, prorated_amount=preview["prorated_amount"])
-        )
+        else:
+            change = self._cv_apply_plan_change(
+                preview, dict(common, prorated_amount=preview["prorated_amount"])
+            )
+        # the health's MRR and downgrade signals follow at once
+        self.commercial_partner_id.with_company(self.company_id)._refresh_health()
         return change.with_env(self.env)
 
     def _cv_cancel_scheduled(self, why):
@@ -402,6 +404,37 @@ class SaleSubscription(models.Model):
             ],
             order="plan_tier desc, id",
         )
+
+    def _cv_retention_offer_mrr(self, discount):
+        """The MRR the subscription would keep with ``discount`` % off every
+        line, as ``_cv_apply_retention_discount`` grants it (a line's discount
+        never goes below it)."""
+        self.ensure_one()
+        recurring_after = self.recurring_total
+        for line in self.sale_subscription_line_ids:
+            if line.discount >= discount:
+                continue
+            taxes = line.tax_ids.compute_all(
+                line.price_unit * (1 - discount / 100.0),
+                line.currency_id,
+                line.product_uom_qty,
+                product=line.product_id,
+                partner=self.partner_id,
+            )
+            recurring_after += taxes["total_excluded"] - line.price_subtotal
+        today = fields.Date.context_today(self)
+        before = self._cv_state()
+        if not before["running"]:
+            # not billing yet: the figures it will have once it runs
+            before.update(
+                running=True,
+                mrr=None,
+                recurring=self._cv_monthly_amount(self.recurring_total),
+            )
+        if before["mrr"] is None:
+            before["mrr"] = self._cv_to_company(before["recurring"], today)
+        after = dict(before, recurring=self._cv_monthly_amount(recurring_after))
+        return self._cv_mrr_after(before, after, today)
 
     def _cv_apply_retention_discount(self, discount, reason, close_reason):
         """Keep the customer with ``discount`` % off every line: the discount

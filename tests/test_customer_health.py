@@ -121,9 +121,35 @@ class TestCustomerHealth(SubscriptionCommon):
         self._health()
         [reason] = self._reasons("feedback")
         self.assertEqual(
-            reason.name, "Detrator: nota 3 em 02/10/2026 (Support follow-up)"
+            reason.with_context(lang="pt_BR").name,
+            "Detrator: nota 3 em 02/10/2026 (Support follow-up)",
         )
         self.assertIn("Saúde: Saudável → Em risco", self.customer.message_ids[0].body)
+
+    def test_reasons_read_in_the_readers_language(self):
+        """The salesperson writes English; a manager on a Persian screen reads
+        the reasons in Persian, with Persian dates."""
+        self.env["res.lang"]._activate_lang("fa_IR")
+        self.env["ir.module.module"]._load_module_terms(["customer_value"], ["fa_IR"])
+        self.customer.sudo().write(
+            {"last_contact_date": date.today() - timedelta(days=47)}
+        )
+        end = fields.Date.today() + timedelta(days=5)
+        self._subscription(trial_end_date=end)
+        self._health()
+        [silence] = self._reasons("no_contact")
+        [trial] = self._reasons("trial_ending")
+        self.assertEqual(
+            silence.with_context(lang="en_US").name, "No contact for 47 days"
+        )
+        self.assertEqual(silence.with_context(lang="fa_IR").name, "47 روز بدون تماس")
+        persian = trial.with_context(lang="fa_IR").name
+        self.assertIn("دورهٔ آزمایشی در", persian)
+        self.assertNotIn(end.isoformat(), persian)
+        self.assertEqual(
+            trial.with_context(lang="en_US").name,
+            f"Trial ends on {end.strftime('%m/%d/%Y')}",
+        )
 
     def test_mrr_contraction_and_scheduled_downgrade(self):
         with freeze_time(fields.Date.today() - timedelta(days=120)):
@@ -178,6 +204,123 @@ class TestCustomerHealth(SubscriptionCommon):
             "2 vouchers worth $\xa01,000.00 unused, 1 expires within 30 days",
         )
         self.assertEqual(reason.points, 10)
+
+    def test_a_reason_of_several_records_opens_them_all(self):
+        voucher_type = self.env["customer.voucher.type"].create(
+            {"name": "Health training", "value": 500.0, "validity_days": 365}
+        )
+        vouchers = self.env["customer.voucher"].create(
+            [
+                {
+                    "type_id": voucher_type.id,
+                    "partner_id": self.customer.id,
+                    "user_id": self.salesman.id,
+                }
+                for _i in range(4)
+            ]
+        )
+        self._health()
+        [reason] = self._reasons("vouchers_unused")
+        self.assertTrue(reason.name.startswith("4 vouchers worth"))
+        action = reason.with_user(self.salesman).action_open_record()
+        self.assertEqual(action["res_model"], "customer.voucher")
+        self.assertEqual(action["views"][0][1], "list")
+        self.assertEqual(
+            self.env["customer.voucher"].search(action["domain"]), vouchers
+        )
+        # one left: its form
+        vouchers[1:].sudo().write({"state": "cancelled"})
+        self._health()
+        [reason] = self._reasons("vouchers_unused")
+        action = reason.with_user(self.salesman).action_open_record()
+        self.assertEqual(
+            (action["res_id"], action["views"]), (vouchers[0].id, [(False, "form")])
+        )
+
+    def test_the_record_of_a_reason_reads_in_the_readers_language(self):
+        with freeze_time(fields.Date.today() - timedelta(days=120)):
+            sub = self._subscription([(self.pro, 1)])
+        change = sub.change_plan(
+            self.basic.id,
+            reason_id=self.reason.id,
+            effective_date=fields.Date.today() + timedelta(days=30),
+        )
+        self._health()
+        [reason] = self._reasons("scheduled_downgrade")
+        self.env["res.lang"]._activate_lang("fa_IR")
+        self.env["ir.module.module"]._load_module_terms(["customer_value"], ["fa_IR"])
+        self.assertEqual(
+            reason.with_context(lang="en_US").record_name,
+            f"{sub.display_name} · Downgrade · {change.date.strftime('%m/%d/%Y')}",
+        )
+        persian = reason.with_context(lang="fa_IR").record_name
+        self.assertIn(" · تنزل · ", persian)
+        self.assertNotIn(change.date.isoformat(), persian)
+
+    def test_never_contacted_shows_no_days_without_contact(self):
+        arch = self.env["res.partner"].get_view(
+            self.env.ref("customer_value.res_partner_view_list_health").id, "list"
+        )["arch"]
+        self.assertRegex(
+            arch,
+            r'<field name="days_since_contact"[^>]*invisible="not last_contact_date"',
+        )
+
+    def test_events_that_change_a_reason_recompute_the_health(self):
+        """A contact after a silence, a voucher redeemed, a plan change: the
+        health follows at once (the check-in asked is done)."""
+        self.customer.sudo().write(
+            {"last_contact_date": date.today() - timedelta(days=47)}
+        )
+        voucher_type = self.env["customer.voucher.type"].create(
+            {"name": "Health training", "value": 500.0, "validity_days": 365}
+        )
+        voucher = self.env["customer.voucher"].create(
+            {
+                "type_id": voucher_type.id,
+                "partner_id": self.customer.id,
+                "user_id": self.salesman.id,
+            }
+        )
+        sub = self._subscription([(self.pro, 1)])
+        self._health()
+        self.assertTrue(self._reasons("no_contact"))
+        self.assertTrue(self._reasons("vouchers_unused"))
+        self.env["res.partner"]._cron_contact_rhythm()
+        check_in = self.env.ref("customer_value.mail_activity_check_in")
+        self.assertEqual(
+            len(
+                self.customer.activity_ids.filtered(
+                    lambda a: a.activity_type_id == check_in
+                )
+            ),
+            1,
+        )
+        # the customer answers: back in touch, the check-in is done
+        self.customer.with_user(self.salesman).message_post(
+            body="Thanks, all good",
+            author_id=self.contact.id,
+            message_type="email",
+            subtype_xmlid="mail.mt_comment",
+        )
+        self.assertEqual(self.customer.last_contact_date, date.today())
+        self.assertFalse(
+            self.customer.activity_ids.filtered(
+                lambda a: a.activity_type_id == check_in
+            )
+        )
+        self.assertFalse(self._reasons("no_contact"))
+        self.assertEqual(self.customer.health_date, date.today())
+        # closing the check-in is no contact of its own
+        self.assertEqual(self.customer.last_contact_date, date.today())
+        voucher.with_user(self.salesman).action_redeem("Course")
+        self.assertFalse(self._reasons("vouchers_unused"))
+        sub.with_user(self.salesman).change_plan(
+            self.basic.id,
+            reason_id=self.reason.id,
+            effective_date=fields.Date.today() + timedelta(days=30),
+        )
+        self.assertTrue(self._reasons("scheduled_downgrade"))
 
     def test_no_contact(self):
         self.customer.sudo().write(

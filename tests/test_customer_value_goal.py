@@ -137,6 +137,29 @@ class TestCustomerValueGoal(SubscriptionCommon):
         goal.invalidate_recordset()
         self.assertEqual(self._values(goal), (False, 50.0, 50.0, False), "stored")
 
+    def test_worse_than_the_baseline_is_no_progress(self):
+        """A target set below the baseline, met by a value that fell: no
+        progress, not achieved, shown as worse (not 100 % in green)."""
+        self._answers(
+            [
+                ("2026-06-10 10:00:00", 10),
+                ("2026-07-10 10:00:00", 9),
+                ("2026-08-10 10:00:00", 7),
+            ]
+        )
+        goal = self._goal("nps", "2026-07-01", "2026-08-31", 30, user=self.manager)
+        # May-June: +100; July-August: a promoter and a passive -> 50
+        self.assertEqual(self._values(goal), (100.0, 50.0, 0.0, False))
+        self.assertTrue(goal.worsened)
+        arch = self.env["customer.value.goal"].get_view(
+            self.env.ref("customer_value.customer_value_goal_view_list").id, "list"
+        )["arch"]
+        self.assertIn('decoration-danger="worsened"', arch)
+        # without a baseline, a value that meets the target is achieved
+        june = self._goal("nps", "2026-06-01", "2026-06-30", 30, user=self.manager)
+        self.assertEqual(self._values(june), (False, 100.0, 100.0, True))
+        self.assertFalse(june.worsened)
+
     def test_days_are_cut_in_the_company_time_zone(self):
         self.goal_company.partner_id.tz = "America/Sao_Paulo"  # UTC-3
         # 01:30 UTC on July 1st is still June 30th in Sao Paulo

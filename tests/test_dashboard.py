@@ -91,6 +91,42 @@ class TestDashboard(TransactionCase):
         [goals] = self.spreadsheet["lists"].values()
         self.assertGreaterEqual(self.env[goals["model"]].search_count([]), 5)
 
+    def test_clear_at_a_glance(self):
+        """No "(#1) MRR Bridge" in the grid (the pivot's own header is off,
+        the measures head their columns), the months oldest first as in the
+        charts, and a goal's baseline of 0 is not shown like no baseline."""
+        [sheet] = self.spreadsheet["sheets"]
+        cells = {ref: cell.get("content", "") for ref, cell in sheet["cells"].items()}
+        pivots = [c for c in cells.values() if c.startswith("=PIVOT(")]
+        self.assertEqual(pivots, ["=PIVOT(1,13,FALSE,FALSE)"], "no pivot title")
+        [pivot] = self.spreadsheet["pivots"].values()
+        self.assertEqual(
+            [cells[f"{col}47"] for col in "BCDEFGHIJ"],
+            [
+                f'=PIVOT.HEADER(1,"measure","{measure["fieldName"]}")'
+                for measure in pivot["measures"]
+            ],
+        )
+        self.assertEqual(
+            {
+                row.get("order", "asc")
+                for row in pivot["rows"]
+                if row.get("granularity")
+            },
+            {"asc"},
+            "months in the order of the charts",
+        )
+        for figure in sheet["figures"]:
+            self.assertFalse(figure["data"]["metaData"].get("order"))
+        self.assertEqual(
+            cells["D64"],
+            '=IF(ODOO.LIST(1,1,"has_baseline"),ODOO.LIST(1,1,"baseline_value")+0,"")',
+        )
+        self.assertEqual(
+            cells["F64"],
+            '=IF(ODOO.LIST(1,1,"has_current"),ODOO.LIST(1,1,"current_value")+0,"")',
+        )
+
     def test_only_sales_managers_see_it(self):
         manager = new_test_user(
             self.env, login="dash_manager", groups="sales_team.group_sale_manager"
@@ -168,7 +204,7 @@ class TestDashboardMrrPerCompany(SubscriptionCommon):
                     self.assertIn("company_id", groupbys)
         # the bridge's table shows no total (it would add the currencies)
         [sheet] = spreadsheet["sheets"]
-        self.assertEqual(sheet["cells"]["A47"]["content"], "=PIVOT(1,12,FALSE)")
+        self.assertEqual(sheet["cells"]["A48"]["content"], "=PIVOT(1,13,FALSE,FALSE)")
 
 
 @tagged("post_install", "-at_install")

@@ -250,6 +250,35 @@ class TestSubscriptionChangePlan(SubscriptionCommon):
             self.assertTrue(wizard_form.reason_required)
             self.assertFalse(wizard_form._get_modifier("reason_id", "invisible"))
 
+    def test_wizard_before_a_plan_and_with_a_past_date(self):
+        sub = self._invoiced_subscription([(self.enterprise, 1)])
+        with freeze_time("2026-03-16"):
+            wizard_form = Form(
+                self.env["sale.subscription.change.plan.wizard"].with_context(
+                    default_subscription_id=sub.id
+                )
+            )
+            # nothing is asked before a plan is chosen
+            self.assertFalse(wizard_form.effective_date)
+            self.assertFalse(wizard_form._get_modifier("effective_date", "required"))
+            arch = wizard_form._view["tree"]
+            self.assertTrue(
+                all(
+                    "not product_id" in button.get("invisible", "")
+                    for button in arch.iter("button")
+                    if button.get("name") == "action_apply"
+                )
+            )
+            wizard_form.product_id = self.pro
+            self.assertTrue(wizard_form._get_modifier("effective_date", "required"))
+            # a past date: said so, the figures of the plan stay
+            wizard_form.effective_date = date(2026, 3, 1)
+            self.assertIn("in the past", wizard_form.warning)
+            self.assertEqual(wizard_form.change_type, "downgrade")
+            self.assertEqual(wizard_form.mrr_after, 30.0)
+            self.assertEqual(wizard_form.mrr_delta, -70.0)
+            self.assertTrue(wizard_form.reason_required)
+
     def test_wizard_downgrade_defaults_to_renewal(self):
         sub = self._invoiced_subscription([(self.enterprise, 1)])
         with freeze_time("2026-03-16"):

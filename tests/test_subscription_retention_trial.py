@@ -40,6 +40,25 @@ class TestSubscriptionRetention(SubscriptionCommon):
         self.assertIn("30.00", html)
         self.assertIn("20 % off", html)
         self.assertEqual(wizard_form.mrr, 100.0)
+        # what the customer would bring with the discount
+        self.assertAlmostEqual(wizard_form.retention_offer_mrr, 80.0)
+        self.assertIn("20 % off: MRR after $\xa080.00", html)
+
+    def test_the_reason_is_marked_required_and_is_never_a_lapsed_trial(self):
+        sub = self._subscription([(self.pro, 1)])
+        wizard = self._wizard(sub).save()
+        arch = wizard.get_view(
+            self.env.ref("subscription_oca.close_reason_wizard_view").id, "form"
+        )["arch"]
+        self.assertRegex(
+            arch, r'<field name="close_reason_id"[^>]*required="1"[^>]*placeholder='
+        )
+        domain = wizard._fields["close_reason_id"].get_domain_list(wizard)
+        offered = self.env["sale.subscription.close.reason"].search(domain)
+        self.assertIn(self.close_reason, offered)
+        self.assertNotIn(
+            self.env.ref("customer_value.close_reason_trial_lapsed"), offered
+        )
 
     def test_single_lower_plan_is_preset(self):
         sub = self._subscription([(self.pro, 1)])
@@ -72,7 +91,9 @@ class TestSubscriptionRetention(SubscriptionCommon):
     def test_saved_by_offer(self):
         self.company.subscription_retention_discount = 20.0
         sub = self._subscription([(self.pro, 2)])
-        self._wizard(sub).save().action_accept_offer()
+        wizard = self._wizard(sub).save()
+        self.assertAlmostEqual(wizard.retention_offer_mrr, 48.0, msg="as offered")
+        wizard.action_accept_offer()
         request = self._requests(sub)
         self.assertEqual(request.outcome, "saved_by_offer")
         self.assertEqual(request.discount, 20.0)

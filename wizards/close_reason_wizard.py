@@ -40,6 +40,23 @@ class CloseReasonWizard(models.TransientModel):
     retention_discount = fields.Float(
         compute="_compute_offers", string="Retention Discount (%)"
     )
+    retention_offer_mrr = fields.Monetary(
+        compute="_compute_offers",
+        string="MRR with the Discount",
+        currency_field="company_currency_id",
+    )
+    # the reasons a user gives: a lapsed trial is closed by the trial job only
+    close_reason_id = fields.Many2one(
+        domain=lambda self: self._close_reason_domain(),
+    )
+
+    @api.model
+    def _close_reason_domain(self):
+        lapsed = self.env.ref(
+            "customer_value.close_reason_trial_lapsed", raise_if_not_found=False
+        )
+        return [("id", "!=", lapsed.id)] if lapsed else []
+
     offer_html = fields.Html(compute="_compute_offers", sanitize=False)
 
     @api.depends("subscription_id")
@@ -68,6 +85,11 @@ class CloseReasonWizard(models.TransientModel):
             lower = sub._cv_lower_plans() if sub else self.env["product.product"]
             wizard.downgrade_product_ids = lower
             wizard.retention_discount = sub.company_id.subscription_retention_discount
+            wizard.retention_offer_mrr = (
+                sub._cv_retention_offer_mrr(wizard.retention_discount)
+                if sub and wizard.retention_discount
+                else 0.0
+            )
             rows = []
             for product in lower:
                 try:
@@ -98,8 +120,14 @@ class CloseReasonWizard(models.TransientModel):
             if wizard.retention_discount:
                 html += Markup("<p>%s</p>") % escape(
                     self.env._(
-                        "Or stay on the current plan with %(discount)s off.",
+                        "Or stay on the current plan with %(discount)s off: MRR "
+                        "after %(mrr)s.",
                         discount=format_percent(self.env, wizard.retention_discount),
+                        mrr=formatLang(
+                            self.env,
+                            wizard.retention_offer_mrr,
+                            currency_obj=sub.company_currency_id,
+                        ),
                     )
                 )
             wizard.offer_html = html

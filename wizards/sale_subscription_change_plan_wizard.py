@@ -120,6 +120,10 @@ class SaleSubscriptionChangePlanWizard(models.TransientModel):
                     )
                 except (UserError, ValidationError) as error:
                     values["warning"] = error.args[0]
+                    if wizard.effective_date:
+                        # a date it cannot take (in the past): the figures of
+                        # the plan still show, with what is wrong
+                        values.update(wizard._figures_without_date())
                 else:
                     values.update(
                         change_type=preview["change_type"],
@@ -140,6 +144,22 @@ class SaleSubscriptionChangePlanWizard(models.TransientModel):
                         ),
                     )
             wizard.update(values)
+
+    def _figures_without_date(self):
+        sub = self.subscription_id
+        try:
+            preview = sub._cv_plan_change_preview(self.product_id, self.quantity)
+        except (UserError, ValidationError):
+            return {}
+        return {
+            "change_type": preview["change_type"],
+            "mrr_before": preview["mrr_before"],
+            "mrr_after": preview["mrr_after"],
+            "mrr_delta": preview["mrr_delta"],
+            "reason_required": self.env["sale.subscription.change"]._reason_required(
+                preview["change_type"], preview["mrr_before"], preview["mrr_after"]
+            ),
+        }
 
     def action_apply(self):
         self.ensure_one()
