@@ -90,6 +90,7 @@
         ],
     },
     "demo": [
+        "demo/res_partner_demo.xml",
         "demo/crossgrade_demo.xml",
         "demo/subscription_demo.xml",
         "demo/customer_voucher_demo.xml",

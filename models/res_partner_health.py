@@ -215,7 +215,7 @@ class ResPartner(models.Model):
             )
         )
         default = self.env.company.partner_id.lang or "en_US"
-        langs = [default] + sorted({lang for (lang,) in rows} - {default})
+        langs = [default, *sorted({lang for (lang,) in rows} - {default})]
         return [lang for lang in langs if lang in installed] or ["en_US"]
 
     def _write_reason_names(self, reasons, names):

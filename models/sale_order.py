@@ -20,6 +20,16 @@ class SaleOrder(models.Model):
         help="The customer's competitor product whose crossgrade price this "
         "order got.",
     )
+    # Who may not open the origin (a colleague's) reads what it is instead.
+    crossgrade_origin_readable = fields.Boolean(
+        compute="_compute_crossgrade_origin_summary"
+    )
+    crossgrade_origin_summary = fields.Char(
+        string="Crossgrade Origin Summary",
+        compute="_compute_crossgrade_origin_summary",
+        help="The customer's competitor product whose crossgrade price this "
+        "order got.",
+    )
     crossgrade_discount_amount = fields.Monetary(
         string="Crossgrade Discount",
         compute="_compute_crossgrade",
@@ -49,6 +59,17 @@ class SaleOrder(models.Model):
             lines = order.order_line.filtered("crossgrade_origin_id")
             order.crossgrade_origin_id = lines[:1].crossgrade_origin_id
             order.crossgrade_discount_amount = sum(lines.mapped("crossgrade_discount"))
+
+    @api.depends("crossgrade_origin_id")
+    @api.depends_context("uid")
+    def _compute_crossgrade_origin_summary(self):
+        for order in self:
+            origin = order.crossgrade_origin_id
+            order.crossgrade_origin_readable = bool(origin) and origin.has_access(
+                "read"
+            )
+            # the name only (customer / competitor product), of this one record
+            order.crossgrade_origin_summary = origin.sudo().display_name or False
 
     def _compute_crossgrade_migration_count(self):
         counts = dict(

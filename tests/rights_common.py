@@ -4,20 +4,25 @@
 from odoo import Command, fields
 
 
-def sample_records(env, company, owner):
+def sample_records(env, company, owner, label=""):
     """One record of each model of the addon in ``company``, the documents
-    owned by ``owner``; keyed by model name (and "plan", "reason")."""
+    owned by ``owner`` (nobody: an empty recordset); keyed by model name (and
+    "plan", "reason"). ``label`` tells the names of a second set apart."""
     customer = env["res.partner"].create(
-        {"name": "Matrix Customer", "is_company": True, "email": "m@example.com"}
+        {
+            "name": f"Matrix Customer{label}",
+            "is_company": True,
+            "email": "m@example.com",
+        }
     )
     competitor = env["crossgrade.competitor"].create(
-        {"name": "Matrix Rival", "company_id": company.id}
+        {"name": f"Matrix Rival{label}", "company_id": company.id}
     )
     competitor_product = env["crossgrade.competitor.product"].create(
         {"name": "Suite", "competitor_id": competitor.id}
     )
     template = env["crossgrade.check.template"].create(
-        {"name": "Ports open", "company_id": company.id}
+        {"name": f"Ports open{label}", "company_id": company.id}
     )
     origin = env["crossgrade.origin"].create(
         {
@@ -33,7 +38,7 @@ def sample_records(env, company, owner):
         {"migration_id": migration.id, "name": "Firewall"}
     )
     family = env["subscription.plan.family"].create(
-        {"name": "Matrix Suite", "company_id": company.id}
+        {"name": f"Matrix Suite{label}", "company_id": company.id}
     )
     feature = env["subscription.plan.feature"].create(
         {"name": "Users", "family_id": family.id}
@@ -48,21 +53,26 @@ def sample_records(env, company, owner):
                 "taxes_id": False,
             }
         )
-        for name, price, tier in (("M Basic", 10.0, 1), ("M Pro", 30.0, 2))
+        for name, price, tier in (
+            (f"M Basic{label}", 10.0, 1),
+            (f"M Pro{label}", 30.0, 2),
+        )
     )
     value = env["subscription.plan.feature.value"].create(
         {"feature_id": feature.id, "product_tmpl_id": pro.product_tmpl_id.id}
     )
     reason = env["sale.subscription.change.reason"].create(
-        {"name": "Matrix reason", "company_id": company.id}
+        {"name": f"Matrix reason{label}", "company_id": company.id}
     )
     subscription = env["sale.subscription"].create(
         {
             "partner_id": customer.id,
             "template_id": env["sale.subscription.template"]
-            .create({"name": "Matrix monthly"})
+            .create({"name": f"Matrix monthly{label}"})
             .id,
-            "pricelist_id": env["product.pricelist"].create({"name": "Matrix"}).id,
+            "pricelist_id": env["product.pricelist"]
+            .create({"name": f"Matrix{label}"})
+            .id,
             "user_id": owner.id,
             "recurring_next_date": fields.Date.add(
                 fields.Date.context_today(customer), months=1
@@ -86,7 +96,7 @@ def sample_records(env, company, owner):
     )
     voucher_type = env["customer.voucher.type"].create(
         {
-            "name": "Matrix training",
+            "name": f"Matrix training{label}",
             "value": 100.0,
             "validity_days": 30,
             "extension_days": 30,
@@ -107,7 +117,7 @@ def sample_records(env, company, owner):
         }
     )
     touchpoint = env["customer.feedback.touchpoint"].create(
-        {"name": "Matrix NPS", "metric": "nps", "company_id": company.id}
+        {"name": f"Matrix NPS{label}", "metric": "nps", "company_id": company.id}
     )
     feedback = env["customer.feedback"].create(
         {
@@ -119,8 +129,8 @@ def sample_records(env, company, owner):
     )
     referral = env["customer.referral"].create(
         {
-            "name": "Matrix Referred",
-            "email": "referred@matrix.example",
+            "name": f"Matrix Referred{label}",
+            "email": f"referred{''.join(filter(str.isalnum, label))}@matrix.example",
             "referrer_id": customer.id,
             "company_id": company.id,
         }
@@ -152,7 +162,7 @@ def sample_records(env, company, owner):
         "customer.voucher.reminder": reminder,
         "customer.value.goal": env["customer.value.goal"].create(
             {
-                "name": "NPS this year",
+                "name": f"NPS this year{label}",
                 "metric": "nps",
                 "date_start": fields.Date.context_today(customer).replace(
                     day=1, month=1

@@ -206,6 +206,72 @@ class TestAccessMatrix(TransactionCase):
                         self._sees(kind, model),
                     )
 
+    def test_records_of_a_customer_without_salesperson(self):
+        """Nobody's documents (a customer without a salesperson) are the
+        managers' and "all documents"', not every salesperson's: "own
+        documents" reads none of them, nor the company's figures built on
+        them; a follow-up assigned to them is theirs."""
+        company = self.env.company
+        nobody = sample_records(self.env, company, self.env["res.users"], " (nobody)")
+        customer = nobody["customer.voucher"].partner_id
+        self.assertFalse(customer.user_id)
+        for model in ("sale.subscription", "customer.feedback", "customer.referral"):
+            self.assertFalse(nobody[model].sudo().user_id, model)
+        nobody["customer.health.reason"] = self.env["customer.health.reason"].create(
+            {
+                "partner_id": customer.id,
+                "name": "No answer",
+                "company_id": company.id,
+                "rule_id": self.env["customer.health.rule"].search([], limit=1).id,
+            }
+        )
+        nobody["customer.health.snapshot"] = self.env[
+            "customer.health.snapshot"
+        ].create(
+            {
+                "partner_id": customer.id,
+                "company_id": company.id,
+                "month": fields.Date.today().replace(day=1),
+                "state": "critical",
+            }
+        )
+        self.env.flush_all()  # the analysis is an SQL view
+        subscription = nobody["sale.subscription"]
+        nobody["sale.subscription.line"] = subscription.sale_subscription_line_ids
+        owned = OWNED | {
+            "customer.health.reason",
+            "customer.health.snapshot",
+            "sale.subscription",
+            "sale.subscription.line",
+        }
+        for model in owned:
+            record = nobody[model]
+            self.assertTrue(record.exists(), model)
+            for kind in ("own", "all", "manager"):
+                with self.subTest(model=model, user=kind):
+                    self.assertEqual(
+                        record.with_user(self.users[kind]).has_access("read"),
+                        kind != "own",
+                    )
+        # the company's NPS: the analysis of "own documents" leaves them out
+        own = self.users["own"]
+        Report = self.env["customer.feedback.report"].with_user(own)
+        self.assertFalse(Report.search([("id", "=", nobody["customer.feedback"].id)]))
+        # the follow-up assigned to them: they read and resolve it
+        feedback = nobody["customer.feedback"]
+        feedback.sudo()._apply_answer(3, None, "staff")
+        self.assertEqual(feedback.sudo().followup_state, "open")
+        feedback.sudo().followup_user_id = own
+        self.assertTrue(feedback.with_user(own).has_access("read"))
+        self.assertTrue(Report.search([("id", "=", feedback.id)]))
+        feedback.with_user(own).action_resolve_followup("solved")
+        self.assertEqual(feedback.sudo().followup_state, "resolved")
+        # a colleague's follow-up of a customer not theirs: refused
+        feedback.sudo()._apply_answer(2, None, "staff")
+        feedback.sudo().followup_user_id = self.users["all"]
+        with self.assertRaises(AccessError):
+            feedback.with_user(own).action_resolve_followup("solved")
+
     def test_public_actions(self):
         self.maxDiff = None
         records = self.records

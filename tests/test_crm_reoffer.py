@@ -9,6 +9,7 @@ from odoo import fields
 from odoo.exceptions import ValidationError
 from odoo.tests import Form, TransactionCase, new_test_user, tagged
 from odoo.tools import mute_logger
+from odoo.tools.safe_eval import safe_eval
 
 
 @tagged("post_install", "-at_install")
@@ -253,6 +254,48 @@ class TestCrmReoffer(TransactionCase):
         )
         self.assertEqual(rate, 50.0)
         self.assertFalse(Lead.search(domain) & (mine | theirs), "offered already")
+
+    def _action_leads(self, xmlid, user=None):
+        """The lost leads an action lists, as ``user`` (its domain evaluated as
+        the web client does)."""
+        action = self.env.ref(xmlid)
+        domain = safe_eval(
+            action.domain,
+            {
+                "context_today": lambda: fields.Date.context_today(self.env.user),
+                "relativedelta": relativedelta,
+            },
+        )
+        Lead = self.env["crm.lead"].with_context(active_test=False)
+        return Lead.with_user(user or self.env.user).search(domain)
+
+    def test_upcoming_list_goes_beyond_30_days(self):
+        soon, later, offered = (
+            self._lead(name=name) for name in ("Soon", "Later", "Offered")
+        )
+        theirs = self._lead(user=self.other_salesman, name="Their later deal")
+        with freeze_time(fields.Date.today() - relativedelta(months=3, days=-10)):
+            self._lose(soon, self.not_now)  # back within 30 days
+            self._lose(offered, self.not_now)
+        self._lose(later, self.no_budget)  # back in 6 months
+        self._lose(theirs, self.no_budget)
+        offered._reoffer()
+        leads = soon | later | offered | theirs
+        due = self._action_leads("customer_value.crm_lead_action_reoffer_due")
+        self.assertEqual(due & leads, soon)
+        upcoming = self._action_leads("customer_value.crm_lead_action_reoffer_upcoming")
+        self.assertEqual(upcoming & leads, soon | later | theirs)
+        # "own documents": the salesman's own lost leads only, from his menu
+        mine = self._action_leads(
+            "customer_value.crm_lead_action_reoffer_upcoming", self.salesman
+        )
+        self.assertEqual(mine & leads, soon | later)
+        menu = self.env.ref("customer_value.crm_lead_reoffer_upcoming_menu")
+        self.assertEqual(menu.parent_id, self.env.ref("crm.crm_menu_sales"))
+        self.assertIn(
+            menu.id,
+            self.env["ir.ui.menu"].with_user(self.salesman)._visible_menu_ids(),
+        )
 
     def test_demo(self):
         not_now = self.env.ref("customer_value.crm_lead_not_now_demo")

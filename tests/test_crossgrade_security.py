@@ -1,7 +1,7 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
 from odoo import Command
 from odoo.exceptions import AccessError, ValidationError
-from odoo.tests import new_test_user, tagged
+from odoo.tests import Form, new_test_user, tagged
 
 from .common import CrossgradeCommon
 
@@ -154,6 +154,30 @@ class TestCrossgradeSecurity(CrossgradeCommon):
             Origin.with_user(all_docs).search([("id", "in", (mine | theirs).ids)]),
             mine | theirs,
         )
+
+    def test_a_colleagues_origin_on_my_quotation_is_text(self):
+        """The salesperson's quotation got the crossgrade price of an origin a
+        colleague recorded: the form shows its name as text, no link to a
+        record they cannot open."""
+        colleague = new_test_user(
+            self.env,
+            login="cg_colleague_quote",
+            groups="sales_team.group_sale_salesman",
+        )
+        origin = self._origin(user_id=colleague.id)
+        order = self._quote(user=self.salesman)
+        self.assertEqual(order.crossgrade_origin_id, origin)
+        mine = order.with_user(self.salesman)
+        with self.assertRaises(AccessError):
+            mine.crossgrade_origin_id.check_access("read")
+        form = Form(mine)
+        self.assertTrue(form._get_modifier("crossgrade_origin_id", "invisible"))
+        self.assertFalse(form._get_modifier("crossgrade_origin_summary", "invisible"))
+        self.assertEqual(form.crossgrade_origin_summary, origin.display_name)
+        # whoever may open it gets the link
+        form = Form(order.with_user(self.manager))
+        self.assertFalse(form._get_modifier("crossgrade_origin_id", "invisible"))
+        self.assertTrue(form._get_modifier("crossgrade_origin_summary", "invisible"))
 
     def test_multi_company(self):
         company_b = self.env["res.company"].create({"name": "Company B"})

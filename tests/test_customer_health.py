@@ -131,6 +131,13 @@ class TestCustomerHealth(SubscriptionCommon):
         the reasons in Persian, with Persian dates."""
         self.env["res.lang"]._activate_lang("fa_IR")
         self.env["ir.module.module"]._load_module_terms(["customer_value"], ["fa_IR"])
+        # the reasons are written in the languages the internal users read
+        new_test_user(
+            self.env,
+            login="health_fa_manager",
+            groups="sales_team.group_sale_manager",
+            lang="fa_IR",
+        )
         self.customer.sudo().write(
             {"last_contact_date": date.today() - timedelta(days=47)}
         )

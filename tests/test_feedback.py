@@ -363,10 +363,14 @@ class TestFeedback(TransactionCase):
     def test_followup_of_a_customer_without_salesperson(self):
         self.customer.user_id = False
         self.ces.followup_user_id = self.manager
-        feedback = self._request(self.ces)
+        # the customer is the managers': not a salesperson's to ask
+        with self.assertRaises(AccessError):
+            self._request(self.ces)
+        feedback = self._request(self.ces, user=self.manager)
         feedback.with_user(self.manager).record_answer(2)
         self.assertEqual(feedback.category, "hard")
         self.assertEqual(feedback.followup_user_id, self.manager)
+        self.assertFalse(feedback.with_user(self.salesman).has_access("read"))
 
     def test_rights(self):
         mine = self._request()

@@ -90,3 +90,35 @@ class TestSubscriptionDemo(TransactionCase):
         self.assertTrue(wizard.applies_now)
         self.assertGreater(wizard.prorated_amount, 0.0)
         self.assertIn("already invoiced", wizard.proration_note)
+
+    def test_demo_customers_have_salespeople(self):
+        """Marc (own documents) has Azure Interior and Ready Mat: he sees their
+        subscriptions, feedback and follow-ups, not the company's."""
+        marc = self.env.ref("base.user_demo")
+        self.assertTrue(marc.has_group("sales_team.group_sale_salesman"))
+        self.assertFalse(marc.has_group("sales_team.group_sale_salesman_all_leads"))
+        azure = self.env.ref("base.res_partner_12")
+        self.assertEqual(azure.user_id, marc)
+        customers = self.env["ir.model.data"].search(
+            [("module", "=", "customer_value"), ("model", "=", "sale.subscription")]
+        )
+        subs = self.env["sale.subscription"].browse(customers.mapped("res_id"))
+        self.assertTrue(all(sub.commercial_partner_id.user_id for sub in subs))
+        Feedback = self.env["customer.feedback"].with_user(marc)
+        mine = Feedback.search([])
+        everyone = self.env["customer.feedback"].search([])
+        self.assertTrue(mine)
+        self.assertLess(len(mine), len(everyone))
+        self.assertIn(azure, mine.partner_id.commercial_partner_id)
+        self.assertEqual(
+            {f.user_id == marc or f.sudo().followup_user_id == marc for f in mine},
+            {True},
+        )
+        # the follow-ups of his customers' unhappy answers are his
+        azure_followups = (
+            self.env["customer.feedback"]
+            .search([("commercial_partner_id", "=", azure.id)])
+            .filtered(lambda f: f.followup_state == "open")
+        )
+        self.assertEqual(azure_followups.followup_user_id, marc)
+        self.assertIn(marc, azure_followups.activity_ids.user_id)

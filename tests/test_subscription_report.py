@@ -1,6 +1,8 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
 from datetime import date
 
+from lxml import etree
+
 from odoo.tests import tagged
 
 from .subscription_common import SubscriptionCommon
@@ -125,6 +127,42 @@ class TestSubscriptionReport(SubscriptionCommon):
         self.assertEqual(
             self.env["sale.subscription.change"].search(action["domain"]),
             a.subscription_change_ids,
+        )
+
+    def test_list_shows_every_bridge_column(self):
+        """Opening + each movement type = closing, on screen: no column of the
+        bridge is hidden by default."""
+        arch = self.env["sale.subscription.mrr.report"].get_views([(False, "list")])[
+            "views"
+        ]["list"]["arch"]
+        view = etree.fromstring(arch)  # noqa: S320 - our own view
+        bridge = [
+            "opening_mrr",
+            "new_mrr",
+            "expansion_mrr",
+            "upgrade_mrr",
+            "cross_sell_mrr",
+            "reactivation_mrr",
+            "contraction_mrr",
+            "downgrade_mrr",
+            "churn_mrr",
+            "net_mrr",
+            "closing_mrr",
+        ]
+        for name in bridge:
+            [node] = view.xpath(f"//field[@name='{name}']")
+            self.assertNotEqual(node.get("optional"), "hide", name)
+            self.assertFalse(node.get("column_invisible"), name)
+        movement_types = {
+            key
+            for key, _label in self.env["sale.subscription.change"]
+            ._fields["change_type"]
+            .selection
+        }
+        self.assertLessEqual(
+            {f"{t}_mrr" for t in movement_types}
+            & set(self.env["sale.subscription.mrr.report"]._fields),
+            set(bridge),
         )
 
     def test_report_views_load(self):

@@ -1,6 +1,8 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
+from lxml import etree
+
 from odoo.exceptions import AccessError
-from odoo.tests import new_test_user, tagged
+from odoo.tests import Form, new_test_user, tagged
 
 from .subscription_common import SubscriptionCommon
 
@@ -38,6 +40,72 @@ class TestSubscriptionSecurity(SubscriptionCommon):
             self.sub.with_user(self.manager).change_plan(self.pro.id).change_type,
             "upgrade",
         )
+
+    def test_salesman_has_their_subscriptions_and_reports_in_the_sales_app(self):
+        """No Subscriptions app, no Sales > Reporting for "own documents": the
+        Sales app lists their subscriptions (form, Change Plan, Close) and the
+        reports they may read; the customer's tab lists the subscriptions."""
+        theirs = self._subscription(
+            [(self.pro, 1)], user_id=self.other_salesman.id
+        )  # a colleague's, of the same customer
+        visible = self.env["ir.ui.menu"].with_user(self.salesman)._visible_menu_ids()
+        self.assertNotIn(
+            self.env.ref("subscription_oca.sale_subscription_root").id, visible
+        )
+        self.assertNotIn(self.env.ref("sale.menu_sale_report").id, visible)
+        for xmlid in (
+            "customer_value.sale_subscription_sales_list_menu",
+            "customer_value.sale_subscription_change_sales_list_menu",
+            "customer_value.sale_subscription_change_analysis_salesman_menu",
+            "customer_value.sale_subscription_change_churn_salesman_menu",
+            "customer_value.sale_subscription_retention_salesman_menu",
+            "customer_value.sale_subscription_trial_salesman_menu",
+        ):
+            menu = self.env.ref(xmlid)
+            self.assertIn(menu.id, visible, xmlid)
+            root = menu.parent_id
+            while root.parent_id:
+                root = root.parent_id
+            self.assertEqual(root, self.env.ref("sale.sale_menu_root"), xmlid)
+        # the company's figures stay with "all documents" and managers
+        self.assertNotIn(
+            self.env.ref(
+                "customer_value.sale_subscription_mrr_report_salesman_menu"
+            ).id,
+            visible,
+        )
+        action = self.env.ref(
+            "customer_value.sale_subscription_sales_list_menu"
+        ).action.sudo()
+        Subscription = self.env[action.res_model].with_user(self.salesman)
+        found = Subscription.search([("id", "in", (self.sub | theirs).ids)])
+        self.assertEqual(found, self.sub)
+        arch = Subscription.get_views([(False, "form")])["views"]["form"]["arch"]
+        for button in ("action_change_plan", "action_close_subscription"):
+            self.assertTrue(
+                etree.fromstring(arch).xpath(f"//button[@name='{button}']"),  # noqa: S320
+                button,
+            )
+        Form(found)  # the salesperson opens it
+        self.assertEqual(found.action_change_plan()["type"], "ir.actions.act_window")
+        # the customer's tab: the subscriptions with their MRR, then the movements
+        partner = self.customer.with_user(self.salesman)
+        arch = partner.get_views([(False, "form")])["views"]["form"]["arch"]
+        page = etree.fromstring(arch).xpath("//page[@name='subscription_mrr']")[0]  # noqa: S320
+        self.assertTrue(
+            page.xpath(".//field[@name='subscription_ids']//field[@name='mrr']")
+        )
+        self.assertFalse(page.xpath(".//field[@name='subscription_change_ids']"))
+        self.assertTrue(
+            page.xpath(".//button[@name='action_view_subscription_changes']")
+        )
+        [values] = partner.web_read(
+            {"subscription_ids": {"fields": {"mrr": {}, "name": {}}}}
+        )
+        self.assertEqual(
+            [row["id"] for row in values["subscription_ids"]], self.sub.ids
+        )
+        self.assertEqual(values["subscription_ids"][0]["mrr"], self.sub.mrr)
 
     def test_movements_are_written_by_the_model_only(self):
         change = self.sub.change_ids.with_user(self.salesman)

@@ -20,7 +20,7 @@ class TestVoucherXmlrpc(XmlrpcCase):
         self.assertEqual(sorted(vouchers.mapped("state")), ["available", "redeemed"])
 
     def test_bad_input_over_xmlrpc_writes_nothing(self):
-        new_test_user(
+        salesman = new_test_user(
             self.env,
             login="rpc_voucher_salesman",
             password="rpc_voucher_salesman",
@@ -45,7 +45,13 @@ class TestVoucherXmlrpc(XmlrpcCase):
             {"name": "RPC Support", "value": 100.0}
         )
         voucher = self.env["customer.voucher"].create(
-            {"type_id": voucher_type.id, "partner_id": customer.id, "user_id": False}
+            # the salesperson's voucher (one without a salesperson is the
+            # managers')
+            {
+                "type_id": voucher_type.id,
+                "partner_id": customer.id,
+                "user_id": salesman.id,
+            }
         )
         self.env.flush_all()
         call = self._call
