@@ -103,6 +103,9 @@ class CustomerFeedback(models.Model):
             and (rescored or not followup.followup_state)
         ):
             self._open_followup()
+        # an answer is a signal of the customer's health: recomputed at once
+        # when it was computed already (not only by the nightly job)
+        self.partner_id.with_company(self.company_id)._refresh_health()
 
     def _apply_survey_answer(self):
         """The survey of this request was completed: its first scale answer is

@@ -118,4 +118,7 @@ class CustomerFeedback(models.Model):
             ["customer_value.mail_activity_feedback_followup"],
             feedback=self.env._("Resolved: %(outcome)s", outcome=outcomes[outcome]),
         )
+        # a resolved follow-up no longer weighs on the customer's health
+        for company, requests in self.grouped("company_id").items():
+            requests.partner_id.with_company(company)._refresh_health()
         return True

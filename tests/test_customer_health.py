@@ -93,6 +93,19 @@ class TestCustomerHealth(SubscriptionCommon):
             (action["res_model"], action["res_id"]), ("customer.feedback", answer.id)
         )
 
+    def test_an_answer_and_a_resolved_followup_change_health_at_once(self):
+        self._subscription()
+        self._health()
+        self.assertEqual(self.customer.health_state, "healthy")
+        answer = self._answer(2, fields.Datetime.now())
+        self.env.invalidate_all()
+        self.assertTrue(self._reasons("feedback"), "no need to wait for the night")
+        self.assertEqual(self.customer.health_state, "at_risk")
+        answer.with_user(self.salesman).action_resolve_followup("solved")
+        self.env.invalidate_all()
+        self.assertFalse(self._reasons("feedback"))
+        self.assertEqual(self.customer.health_state, "healthy")
+
     def test_unhappy_feedback_ages_out_of_the_window_or_when_resolved(self):
         self.rules["feedback"].window_days = 30
         self._answer(3, "2026-03-02 10:00:00")
@@ -390,15 +403,15 @@ class TestCustomerHealth(SubscriptionCommon):
         self._health()
         self.assertEqual(self.customer.health_state, "healthy")
         self._answer(9, "2026-10-02 10:00:00")
-        self._answer(1, "2026-10-09 10:00:00")  # 30 + 10 (falling) + 20 (overdue)
+        # the answer changes the status at once: 30 + 10 (falling)
+        self._answer(1, "2026-10-09 10:00:00")
+        self.assertEqual(self.customer.health_state, "at_risk")
         self.company.health_critical_below = 50
-        self._health()
+        self._health()  # + 20: the follow-up is overdue by now
         self.assertEqual(self.customer.health_state, "critical")
-        self.assertTrue(
-            self.customer.message_ids.filtered(
-                lambda m: "Health: Healthy → Critical" in (m.body or "")
-            )
-        )
+        notes = self.customer.message_ids.mapped("body")
+        self.assertTrue([n for n in notes if "Health: Healthy → At risk" in n])
+        self.assertTrue([n for n in notes if "Health: At risk → Critical" in n])
         activity_type = self.env.ref("customer_value.mail_activity_health_critical")
         activities = self.customer.activity_ids.filtered(
             lambda a: a.activity_type_id == activity_type
@@ -418,7 +431,10 @@ class TestCustomerHealth(SubscriptionCommon):
             "not one per run while it is open",
         )
         snapshot = self.env["customer.health.snapshot"].search(
-            [("partner_id", "=", self.customer.id)]
+            [
+                ("partner_id", "=", self.customer.id),
+                ("month", "=", fields.Date.today().replace(day=1)),
+            ]
         )
         self.assertEqual(len(snapshot), 1, "one per customer and month")
         self.assertEqual(
