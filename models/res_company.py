@@ -92,7 +92,6 @@ class ResCompany(models.Model):
     )
     referral_responsible_id = fields.Many2one(
         "res.users",
-        string="Referral Responsible",
         domain="[('share', '=', False)]",
         help="Gets the leads, and their first call, of names given on the portal "
         "when the customer has no salesperson and the sales team no leader.",

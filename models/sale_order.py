@@ -25,7 +25,6 @@ class SaleOrder(models.Model):
         compute="_compute_crossgrade_origin_summary"
     )
     crossgrade_origin_summary = fields.Char(
-        string="Crossgrade Origin Summary",
         compute="_compute_crossgrade_origin_summary",
         help="The customer's competitor product whose crossgrade price this "
         "order got.",
