@@ -40,14 +40,15 @@ class CustomerFeedback(models.Model):
         self.ensure_one()
         self._log_earlier_followup()
         user = self._followup_owner()
-        deadline = fields.Datetime.now() + timedelta(
-            hours=self.touchpoint_id.followup_hours
-        )
+        # the follow-up opens with the unhappy answer (a request answered
+        # earlier, e.g. imported or in the demo, keeps its dates in order)
+        opened = min(self.date_answered or fields.Datetime.now(), fields.Datetime.now())
+        deadline = opened + timedelta(hours=self.touchpoint_id.followup_hours)
         self.sudo().write(
             {
                 "followup_state": "open",
                 "followup_user_id": user.id,
-                "followup_date_open": fields.Datetime.now(),
+                "followup_date_open": opened,
                 "followup_deadline": deadline,
                 "followup_outcome": False,
                 "followup_date_done": False,
