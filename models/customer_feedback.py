@@ -270,15 +270,15 @@ class CustomerFeedback(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
-        if not self.env.su:
-            for vals in vals_list:
-                if not isinstance(vals, dict):
-                    continue  # refused by the input check
+        for vals in vals_list:
+            if not isinstance(vals, dict):
+                continue  # refused by the input check
+            if not self.env.su:
                 self._check_workflow_fields(
                     {k: v for k, v in vals.items() if k != "state" or v != "scheduled"}
                 )
-                if vals.get("res_model") or vals.get("res_id"):
-                    self._check_document(vals.get("res_model"), vals.get("res_id"))
+            if vals.get("res_model") or vals.get("res_id"):
+                self._check_document(vals.get("res_model"), vals.get("res_id"))
         return super().create(vals_list)
 
     def write(self, vals):

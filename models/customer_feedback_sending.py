@@ -59,7 +59,7 @@ class CustomerFeedback(models.Model):
                     current=company.name,
                 )
             )
-        self._check_document(res_model, res_id)
+        # the document is checked by create (it exists, the caller reads it)
         feedback = self.create(
             {
                 "touchpoint_id": touchpoint.id,
