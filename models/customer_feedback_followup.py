@@ -54,7 +54,7 @@ class CustomerFeedback(models.Model):
                 "followup_date_done": False,
             }
         )
-        self.sudo().activity_schedule(
+        self._cv_as_staff(self.sudo()).activity_schedule(
             "customer_value.mail_activity_feedback_followup",
             date_deadline=fields.Date.to_date(deadline),
             summary=self.env._(

@@ -310,7 +310,7 @@ class CustomerReferral(models.Model):
         )
         referrer = self.referrer_id
         lead = (
-            self.env["crm.lead"]
+            self._cv_as_staff(self.env["crm.lead"])
             .with_company(self.company_id)
             .with_context(mail_create_nosubscribe=True)
             .create(

@@ -5,7 +5,7 @@ addon checks the values given to ``create`` and ``write`` (types, record ids
 that exist, selection keys, dates) before writing anything, and the public
 methods check their id arguments with ``_cv_browse``."""
 
-from odoo import api, fields, models
+from odoo import SUPERUSER_ID, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
 
@@ -60,6 +60,16 @@ class CustomerValueInputMixin(models.AbstractModel):
         return super().write(vals)
 
     @api.model
+    def _cv_as_staff(self, records):
+        """``records`` as seen by whoever notifies staff of what a customer
+        did: the user when internal, else OdooBot. An activity scheduled from
+        an answer page or the portal is then not signed by the public user
+        (no e-mail: the assignee's notification cannot be sent) nor sent
+        from the customer's own address."""
+        if self.env.user._is_internal():
+            return records
+        return records.with_user(SUPERUSER_ID)
+
     def _cv_browse(self, model, record_id, label):
         """The record ``record_id`` of ``model`` (an id, a record or nothing),
         or a ValidationError naming ``label`` when it is not an id or does not

@@ -77,7 +77,10 @@ cv_setup_postgres() {
             cv_die "apt-get install postgresql libpq-dev failed."
     fi
     local ver name status
-    read -r ver name status < <(pg_lsclusters --no-header | awk '{print $1, $2, $4}' | head -n 1) || true
+    # the "main" cluster (scripts/load adds clusters of its own beside it)
+    read -r ver name status < <(pg_lsclusters --no-header |
+        awk '$2 !~ /^cvload/ {print ($2 == "main" ? 0 : 1), $1, $2, $4}' |
+        sort -n | cut -d' ' -f2- | head -n 1) || true
     if [ -z "${ver:-}" ]; then
         ver="$(ls /usr/lib/postgresql | sort -n | tail -n 1)"
         cv_log "Creating PostgreSQL cluster $ver/main"
@@ -200,6 +203,7 @@ db_name = $1
 dbfilter = ^$1\$
 list_db = False
 http_port = $2
+gevent_port = $(($2 + 3))
 admin_passwd = admin
 without_demo = False
 CONF

@@ -100,6 +100,17 @@ class TestFeedbackHttp(HttpCase):
         self.assertEqual(
             self.feedback.followup_user_id, self.env.ref("base.user_admin")
         )
+        # the assignee is told by OdooBot, not by the public user (who has no
+        # e-mail address: the notification could not be sent)
+        notice = self.env["mail.message"].search(
+            [
+                ("model", "=", "customer.feedback"),
+                ("res_id", "=", self.feedback.id),
+                ("message_type", "=", "user_notification"),
+            ]
+        )
+        self.assertEqual(notice.author_id, self.env.ref("base.partner_root"))
+        self.assertTrue(notice.email_from)
 
     def test_post_without_csrf_is_refused(self):
         response = self.url_open(

@@ -206,6 +206,15 @@ class TestReferralHttp(XmlrpcCase):
         lead = self._mine().filtered(lambda r: r.name == "Leader").lead_id
         self.assertEqual(lead.user_id, leader)
         self.assertEqual(lead.activity_ids.user_id, leader)
+        # told by OdooBot, not from the portal customer's own address
+        notice = self.env["mail.message"].search(
+            [
+                ("model", "=", "crm.lead"),
+                ("res_id", "=", lead.id),
+                ("message_type", "=", "user_notification"),
+            ]
+        )
+        self.assertEqual(notice.author_id, self.env.ref("base.partner_root"))
 
     def test_portal_home_tile_has_the_referral_icon(self):
         self.authenticate("portal_rita", "portal_rita")
