@@ -7,7 +7,7 @@
     "customer feedback (NPS, CSAT, CES) with follow-ups, explained customer health, "
     "a contact rhythm, goals and a dashboard, referrals with loyalty rewards, "
     're-offers after "not now"',
-    "version": "18.0.1.5.0",
+    "version": "18.0.1.6.0",
     "category": "Sales/Sales",
     "website": "https://github.com/customer-value/customer_value",
     "author": "customer_value contributors",

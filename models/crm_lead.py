@@ -7,8 +7,8 @@ from markupsafe import Markup, escape
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import format_date
-from odoo.tools.sql import column_exists, create_column
 
+from .auto_init import create_empty_columns
 from .optional_float import OptionalFloat
 
 _logger = logging.getLogger(__name__)
@@ -117,12 +117,7 @@ class CrmLead(models.Model):
         """Create the stored computed columns empty: at install no lost
         reason has a re-offer delay and no lead is a re-offer yet, so Odoo
         need not compute them lead by lead on a large CRM."""
-        for name, column_type in (
-            ("reoffer_date", "date"),
-            ("reoffer_win_rate", "double precision"),
-        ):
-            if not column_exists(self.env.cr, "crm_lead", name):
-                create_column(self.env.cr, "crm_lead", name, column_type)
+        create_empty_columns(self, ["reoffer_date", "reoffer_win_rate"])
         return super()._auto_init()
 
     @api.depends(

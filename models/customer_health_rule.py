@@ -7,6 +7,7 @@ from odoo.tools import SQL
 
 from .customer_feedback import UNHAPPY
 from .formatting import format_amount, format_date, format_percent
+from .sale_subscription_change import ADJUSTMENT_TYPES
 
 SIGNALS = [
     ("feedback", "Latest feedback unhappy"),
@@ -206,6 +207,8 @@ class CustomerHealthRule(models.Model):
     def _signal_mrr_contraction(self, ids, today):
         """The customer's MRR now against its MRR ``window_days`` ago (now minus
         the movements since), when it fell by ``threshold`` % or more.
+        Adjustments of the history are no movement of the customer: the MRR
+        before is taken as already corrected.
 
         Every applied (``done``) change since is in today's MRR, whatever its
         date: one applied today by a user whose day is already tomorrow
@@ -227,6 +230,7 @@ class CustomerHealthRule(models.Model):
                       FROM sale_subscription_change c
                      WHERE c.partner_id IN %(ids)s AND c.state = 'done'
                        AND c.company_id = %(company)s AND c.date > %(since)s
+                       AND c.change_type NOT IN %(adjustments)s
                   GROUP BY c.partner_id
                 )
                 SELECT moved.partner_id, COALESCE(now.mrr, 0) - moved.delta AS before,
@@ -240,6 +244,7 @@ class CustomerHealthRule(models.Model):
                 company=self.env.company.id,
                 since=since,
                 threshold=self.threshold,
+                adjustments=ADJUSTMENT_TYPES,
             )
         )
         changes = self.env["sale.subscription.change"].browse(

@@ -2,6 +2,8 @@
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
+from .auto_init import create_empty_columns
+
 
 class ProductPricelistItem(models.Model):
     _inherit = "product.pricelist.item"
@@ -37,6 +39,12 @@ class ProductPricelistItem(models.Model):
         store=True,
         index=True,
     )
+
+    def _auto_init(self):
+        """Created empty (not a crossgrade rule): before the install no rule
+        named competitors."""
+        create_empty_columns(self, ["crossgrade_restricted"])
+        return super()._auto_init()
 
     @api.depends("crossgrade_competitor_ids", "crossgrade_competitor_product_ids")
     def _compute_crossgrade_restricted(self):

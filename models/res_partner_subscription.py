@@ -4,6 +4,8 @@
 from odoo import fields, models
 from odoo.tools import SQL
 
+from .sale_subscription_change import ADJUSTMENT_TYPES
+
 
 class ResPartner(models.Model):
     _inherit = "res.partner"
@@ -58,6 +60,8 @@ class ResPartner(models.Model):
                     ("partner_id", "in", commercial.ids),
                     ("company_id", "=", company.id),
                     ("state", "=", "done"),
+                    # a correction of the history is no change of the customer
+                    ("change_type", "not in", ADJUSTMENT_TYPES),
                 ]
             )
             self.env.cr.execute(

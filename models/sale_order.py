@@ -4,6 +4,8 @@ from collections import defaultdict
 from odoo import api, fields, models
 from odoo.tools import SQL
 
+from .auto_init import create_empty_columns
+
 GRACE_DAYS_PARAM = "customer_value.crossgrade_grace_days"
 DEFAULT_GRACE_DAYS = 30
 
@@ -51,6 +53,13 @@ class SaleOrder(models.Model):
         help="What the customer already has among the products of this "
         "quotation: an active subscription or an unused voucher covering them.",
     )
+
+    def _auto_init(self):
+        """Created empty: before the install no order had a crossgrade price."""
+        create_empty_columns(
+            self, ["crossgrade_origin_id", "crossgrade_discount_amount"]
+        )
+        return super()._auto_init()
 
     @api.depends("order_line.crossgrade_origin_id", "order_line.crossgrade_discount")
     def _compute_crossgrade(self):

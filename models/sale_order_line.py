@@ -3,6 +3,7 @@ from collections import defaultdict
 
 from odoo import Command, api, fields, models
 
+from .auto_init import create_empty_columns
 from .formatting import format_quantity
 
 
@@ -42,6 +43,19 @@ class SaleOrderLine(models.Model):
         help="What the crossgrade rule took off the regular price of this line.",
     )
     crossgrade_explanation = fields.Char(compute="_compute_crossgrade_explanation")
+
+    def _auto_init(self):
+        """Created empty: before the install no line had a crossgrade price."""
+        create_empty_columns(
+            self,
+            [
+                "crossgrade_origin_id",
+                "crossgrade_qty",
+                "crossgrade_regular_price",
+                "crossgrade_discount",
+            ],
+        )
+        return super()._auto_init()
 
     def _crossgrade_candidates_by_order(self):
         return {order: order._crossgrade_candidates() for order in self.order_id}

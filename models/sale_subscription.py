@@ -14,6 +14,10 @@ sale.subscription:
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
+from odoo.tools import SQL
+
+from .auto_init import create_empty_columns
+from .sale_subscription_mrr import MONTHS_PER_UNIT
 
 
 class SaleSubscription(models.Model):
@@ -35,6 +39,88 @@ class SaleSubscription(models.Model):
         help="Day a scheduled job last failed on this subscription (see the chatter "
         "for the error). The job tries again the next day.",
     )
+
+    def _auto_init(self):
+        """The stored computed fields the addon adds to subscriptions (here
+        and in the other sale_subscription_*.py files) are created empty and
+        filled in one statement, not subscription by subscription: at install
+        no subscription is in trial, has MRR movements or a plan of a plan
+        family, and its monthly price follows from its total and template."""
+        created = create_empty_columns(
+            self,
+            [
+                "commercial_partner_id",
+                "plan_product_id",
+                "plan_family_id",
+                "plan_tier",
+                "trial_state",
+                "trial_conversion",
+                "revenue_active",
+                "recurring_mrr",
+                "mrr",
+            ],
+        )
+        if created:
+            self._cv_fill_new_columns(created)
+        return super()._auto_init()
+
+    def _cv_fill_new_columns(self, names):
+        """Fill the columns ``names`` just created with the values Odoo would
+        compute for the subscriptions of a database the addon is installed
+        into (see the fields' compute methods), in one statement."""
+        months = SQL(
+            "CASE t.recurring_rule_type %s ELSE 1 END",
+            SQL(" ").join(
+                SQL("WHEN %s THEN %s", unit, value)
+                for unit, value in MONTHS_PER_UNIT.items()
+            ),
+        )
+        values = {
+            "commercial_partner_id": SQL("p.commercial_partner_id"),
+            # the first line (no product has a plan family yet)
+            "plan_product_id": SQL("first_line.product_id"),
+            "plan_tier": SQL("0"),
+            "trial_conversion": SQL("0"),
+            "mrr": SQL("0"),
+            "revenue_active": SQL("COALESCE(st.type = 'in_progress', false)"),
+            "recurring_mrr": SQL(
+                """CASE WHEN st.type = 'in_progress' THEN round((
+                       COALESCE(s.recurring_total, 0)
+                       / (%s * COALESCE(NULLIF(t.recurring_interval, 0), 1))
+                   )::numeric, cur.decimal_places) ELSE 0 END""",
+                months,
+            ),
+        }
+        assignments = [
+            SQL("%s = %s", SQL.identifier(name), values[name])
+            for name in names
+            if name in values
+        ]
+        if not assignments:
+            return
+        self.env.cr.execute(
+            SQL(
+                """
+                UPDATE sale_subscription s
+                   SET %(assignments)s
+                  FROM sale_subscription s2
+                  JOIN res_partner p ON p.id = s2.partner_id
+                  JOIN sale_subscription_template t ON t.id = s2.template_id
+                  JOIN res_company c ON c.id = s2.company_id
+                  JOIN res_currency cur
+                    ON cur.id = COALESCE(s2.currency_id, c.currency_id)
+             LEFT JOIN sale_subscription_stage st ON st.id = s2.stage_id
+             LEFT JOIN (SELECT DISTINCT ON (sale_subscription_id)
+                               sale_subscription_id, product_id
+                          FROM sale_subscription_line
+                         WHERE product_id IS NOT NULL
+                      ORDER BY sale_subscription_id, id) first_line
+                    ON first_line.sale_subscription_id = s2.id
+                 WHERE s2.id = s.id
+                """,
+                assignments=SQL(", ").join(assignments),
+            )
+        )
 
     @api.ondelete(at_uninstall=False)
     def _unlink_except_mrr_history(self):

@@ -19,7 +19,12 @@ CHANGE_TYPES = [
     ("cross_sell", "Cross-sell"),
     ("churn", "Churn"),
     ("reactivation", "Reactivation"),
+    ("adjustment", "Adjustment"),
 ]
+# Corrections of the recorded history (opening adjustments), not customer
+# movements: in the MRR (so the report reconciles) but not in the flows of the
+# MRR bridge, the goals or the customer health.
+ADJUSTMENT_TYPES = ("adjustment",)
 # Movement types that lower the recurring revenue: they need a reason.
 FALLING_TYPES = ("downgrade", "contraction", "churn")
 # What may still change on a done movement: its note, and the invoice or

@@ -226,14 +226,17 @@ class SaleSubscription(models.Model):
             return self._cv_classify_edit(before, after)
         return None
 
-    def _cv_classify_start(self, after, has_other, other_families):
+    def _cv_classify_start(self, after, has_other, other_families, churned=None):
         """Starting to bring revenue: counted per customer, as subscription
         analytics tools do. ``has_other``: the customer has other running
-        subscriptions, of ``other_families``."""
+        subscriptions, of ``other_families``. ``churned``: whether the
+        customer churned before, when the caller knows it (else searched)."""
         if has_other:
             own = {key[1] for key in after["groups"] if key[0] == "family"}
             new_family = not own or bool(own - set(other_families.ids))
             change_type = "cross_sell" if new_family else "expansion"
+        elif churned is not None:
+            change_type = "reactivation" if churned else "new"
         elif (
             self.env["sale.subscription.change"]
             .sudo()

@@ -3,8 +3,9 @@
 """Opening balances: the MRR history of subscriptions that existed before the
 addon (or before an upgrade that fixed their history).
 
-Run on every install and upgrade (``data/sale_subscription_opening_data.xml``),
-idempotent:
+Run once, at install (``data/sale_subscription_opening_data.xml``, noupdate),
+and by the upgrade scripts of versions that change the history
+(``migrations/``); idempotent:
 
 - a running subscription without any done movement gets an *opening*
   movement dated at its start, typed per customer in order of start like any
@@ -15,10 +16,14 @@ idempotent:
   revenue is not known any more, are not invented;
 - a subscription in the company currency whose movements do not add up to
   its monthly price any more (history written by an older version) gets an
-  opening adjustment dated today (``expansion`` or ``contraction``).
+  opening *adjustment* dated today: a movement of type ``adjustment``, a
+  correction of the record and not a customer's expansion or contraction. The
+  MRR bridge shows it in a column of its own; flows, retention, goals and
+  health leave it out.
 
 After it, the closing MRR of the current month of the MRR report equals the
-MRR of the running subscriptions, per company.
+MRR of the running subscriptions, per company (opening + flows + adjustments
+= closing).
 """
 
 import logging
@@ -111,6 +116,14 @@ class SaleSubscription(models.Model):
         Change = self.env["sale.subscription.change"].sudo()
         vals_list = []
         seen = {}  # (customer, company) -> families of the subscriptions opened
+        # customers who churned before (one query, not one per subscription)
+        churned = {
+            (partner.id, company.id)
+            for partner, company in Change._read_group(
+                [("state", "=", "done"), ("change_type", "=", "churn")],
+                ["partner_id", "company_id"],
+            )
+        }
         ordered = self.sorted(lambda s: (s._cv_opening_date(), s.id))
         for sub in ordered:
             key = (sub.commercial_partner_id.id, sub.company_id.id)
@@ -120,6 +133,7 @@ class SaleSubscription(models.Model):
                 state,
                 families is not None,
                 families or self.env["subscription.plan.family"],
+                churned=key in churned,
             )
             seen[key] = (families or self.env["subscription.plan.family"]) | (
                 sub.plan_family_id
@@ -143,11 +157,12 @@ class SaleSubscription(models.Model):
 
     def _cv_adjust_movements(self, differences):
         """Opening adjustments: movements that bring the history of
-        subscriptions back to their monthly price."""
+        subscriptions back to their monthly price (``adjustment``: no customer
+        movement)."""
         if not self:
             return self.env["sale.subscription.change"]
-        # a contraction needs a reason: the data record, or one made again if a
-        # user deleted it (an upgrade must not fail on it)
+        # an adjustment that lowers the MRR needs a reason: the data record, or
+        # one made again if a user deleted it (an upgrade must not fail on it)
         reason = self.env.ref(
             "customer_value.change_reason_opening_balance", raise_if_not_found=False
         ) or self.env["sale.subscription.change.reason"].sudo().create(
@@ -160,7 +175,7 @@ class SaleSubscription(models.Model):
             vals_list.append(
                 {
                     "subscription_id": sub.id,
-                    "change_type": "expansion" if difference > 0 else "contraction",
+                    "change_type": "adjustment",
                     "state": "done",
                     "opening": True,
                     "date": today,

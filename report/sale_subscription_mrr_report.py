@@ -3,13 +3,20 @@
 from odoo import fields, models
 from odoo.tools import SQL
 
+from ..models.sale_subscription_change import ADJUSTMENT_TYPES
 from .sql_view import create_sql_view
 
 
 class SaleSubscriptionMrrReport(models.Model):
     """MRR bridge per company and month: opening MRR, each kind of movement,
-    closing MRR, gross and net revenue retention. One SQL aggregate over the
-    done movements; months without movements are listed too."""
+    adjustments, closing MRR, gross and net revenue retention. One SQL
+    aggregate over the done movements; months without movements are listed
+    too.
+
+    Adjustments correct the recorded history (see
+    ``sale_subscription_opening.py``): they are in the closing MRR but not in
+    the net new MRR nor the retention, so a month reads opening + net new MRR
+    + adjustments = closing."""
 
     _name = "sale.subscription.mrr.report"
     _description = "Monthly MRR Analysis"
@@ -41,7 +48,17 @@ class SaleSubscriptionMrrReport(models.Model):
     contraction_mrr = fields.Monetary(string="Contraction", readonly=True)
     downgrade_mrr = fields.Monetary(string="Downgrade", readonly=True)
     churn_mrr = fields.Monetary(string="Churn", readonly=True)
-    net_mrr = fields.Monetary(string="Net New MRR", readonly=True)
+    net_mrr = fields.Monetary(
+        string="Net New MRR",
+        readonly=True,
+        help="The customers' movements of the month (adjustments left out).",
+    )
+    adjustment_mrr = fields.Monetary(
+        string="Adjustments",
+        readonly=True,
+        help="Corrections of the recorded history (opening adjustments): in the "
+        "closing MRR, not in the net new MRR or the retention.",
+    )
     closing_mrr = fields.Monetary(string="Closing MRR", readonly=True, aggregator="max")
     gross_retention = fields.Float(
         string="Gross Revenue Retention (%)",
@@ -68,6 +85,7 @@ class SaleSubscriptionMrrReport(models.Model):
             "contraction",
             "downgrade",
             "churn",
+            "adjustment",
         )
         sums = SQL(", ").join(
             SQL(
@@ -95,7 +113,11 @@ class SaleSubscriptionMrrReport(models.Model):
                   FROM sale_subscription_change
                  WHERE state = 'done'
             ), sums AS (
-                SELECT company_id, month, sum(mrr_delta) AS net_mrr, %(sums)s
+                SELECT company_id, month,
+                       COALESCE(sum(mrr_delta) FILTER (
+                           WHERE change_type NOT IN %(adjustments)s), 0) AS net_mrr,
+                       sum(mrr_delta) AS total_mrr,
+                       %(sums)s
                   FROM moves
                  GROUP BY company_id, month
             ), months AS (
@@ -112,7 +134,9 @@ class SaleSubscriptionMrrReport(models.Model):
                        m.month,
                        COALESCE(s.net_mrr, 0) AS net_mrr,
                        %(columns)s,
-                       sum(COALESCE(s.net_mrr, 0)) OVER w AS closing_mrr
+                       sum(COALESCE(s.total_mrr, 0)) OVER w AS closing_mrr,
+                       sum(COALESCE(s.total_mrr, 0)) OVER w
+                           - COALESCE(s.total_mrr, 0) AS opening_mrr
                   FROM months m
                   LEFT JOIN sums s
                     ON s.company_id = m.company_id AND s.month = m.month
@@ -122,30 +146,32 @@ class SaleSubscriptionMrrReport(models.Model):
                    bridge.month AS date,
                    bridge.company_id,
                    company.currency_id,
-                   bridge.closing_mrr - bridge.net_mrr AS opening_mrr,
+                   bridge.opening_mrr,
                    bridge.new_mrr, bridge.expansion_mrr, bridge.upgrade_mrr,
                    bridge.cross_sell_mrr, bridge.reactivation_mrr,
                    bridge.contraction_mrr, bridge.downgrade_mrr, bridge.churn_mrr,
                    bridge.net_mrr,
+                   bridge.adjustment_mrr,
                    bridge.closing_mrr,
-                   CASE WHEN bridge.closing_mrr - bridge.net_mrr > 0 THEN
-                       100.0 * (bridge.closing_mrr - bridge.net_mrr
+                   CASE WHEN bridge.opening_mrr > 0 THEN
+                       100.0 * (bridge.opening_mrr
                                 + bridge.contraction_mrr + bridge.downgrade_mrr
                                 + bridge.churn_mrr)
-                       / (bridge.closing_mrr - bridge.net_mrr)
+                       / bridge.opening_mrr
                    END AS gross_retention,
-                   CASE WHEN bridge.closing_mrr - bridge.net_mrr > 0 THEN
-                       100.0 * (bridge.closing_mrr - bridge.net_mrr
+                   CASE WHEN bridge.opening_mrr > 0 THEN
+                       100.0 * (bridge.opening_mrr
                                 + bridge.expansion_mrr + bridge.upgrade_mrr
                                 + bridge.cross_sell_mrr + bridge.contraction_mrr
                                 + bridge.downgrade_mrr + bridge.churn_mrr)
-                       / (bridge.closing_mrr - bridge.net_mrr)
+                       / bridge.opening_mrr
                    END AS net_retention
               FROM bridge
               JOIN res_company company ON company.id = bridge.company_id
             """,
             sums=sums,
             columns=columns,
+            adjustments=ADJUSTMENT_TYPES,
         )
 
     def init(self):

@@ -130,8 +130,8 @@ class TestSubscriptionReport(SubscriptionCommon):
         )
 
     def test_list_shows_every_bridge_column(self):
-        """Opening + each movement type = closing, on screen: no column of the
-        bridge is hidden by default."""
+        """Opening + each movement type (adjustments included) = closing, on
+        screen: no column of the bridge is hidden by default."""
         arch = self.env["sale.subscription.mrr.report"].get_views([(False, "list")])[
             "views"
         ]["list"]["arch"]
@@ -147,6 +147,7 @@ class TestSubscriptionReport(SubscriptionCommon):
             "downgrade_mrr",
             "churn_mrr",
             "net_mrr",
+            "adjustment_mrr",
             "closing_mrr",
         ]
         for name in bridge:
