@@ -6,6 +6,7 @@ browser."""
 
 import base64
 import json
+import re
 
 from freezegun import freeze_time
 
@@ -20,12 +21,53 @@ def dashboard_json(env):
     return json.loads(base64.b64decode(dashboard.spreadsheet_binary_data))
 
 
+HEALTH_COLOURS = {"healthy": "#28A745", "at_risk": "#F0AD4E", "critical": "#DC3545"}
+HEALTH_CHARTS = {
+    # figure id: (the field of its pivot, is it by month)
+    "4da5a0ba-c284-5e2b-84e6-83986f1af21f": ("health_state", False),
+    "b8adc83c-c2e8-59cd-bd6f-c9e3c2696629": ("state", True),
+}
+PERIOD_FILTER = "6489a551-6c6a-5696-918c-c3d37d7bf327"
+
+
+def dashboard_sheet(spreadsheet):
+    [sheet] = [s for s in spreadsheet["sheets"] if s.get("isVisible", True)]
+    return sheet
+
+
+def range_cells(spreadsheet, reference):
+    """The formulas of the cells of a chart's range ("'Sheet'!B4:B10"), top
+    to bottom."""
+    sheet_name, xc = reference.rsplit("!", 1)
+    [sheet] = [s for s in spreadsheet["sheets"] if s["name"] == sheet_name.strip("'")]
+    col, top, col2, bottom = re.fullmatch(r"([A-Z]+)(\d+):([A-Z]+)(\d+)", xc).groups()
+    assert col == col2, f"{reference}: one column"
+    return [
+        sheet["cells"].get(f"{col}{row}", {}).get("content", "")
+        for row in range(int(top), int(bottom) + 1)
+    ]
+
+
+def chart_pivots(spreadsheet, figure):
+    """The ids of the pivots whose formulas feed a plain (not Odoo) chart."""
+    ranges = [ds["dataRange"] for ds in figure["data"]["dataSets"]]
+    ranges += [figure["data"]["labelRange"]] if figure["data"].get("labelRange") else []
+    return {
+        pivot_id
+        for reference in ranges
+        for formula in range_cells(spreadsheet, reference)
+        for pivot_id in re.findall(r"PIVOT(?:\.VALUE|\.HEADER)?\((\d+)", formula)
+    }
+
+
 def data_sources(spreadsheet):
-    """(name, model, domain, measures, groupbys) of each chart, pivot and
-    list, and the fields each list shows."""
+    """(name, model, domain, measures, groupbys) of each Odoo chart and pivot
+    (the plain charts draw pivots' cells), and the fields each list shows."""
     for sheet in spreadsheet["sheets"]:
         for figure in sheet["figures"]:
-            meta = figure["data"]["metaData"]
+            meta = figure["data"].get("metaData")
+            if not meta:  # a plain chart: see chart_pivots
+                continue
             yield (
                 figure["id"],
                 meta["resModel"],
@@ -57,7 +99,17 @@ class TestDashboard(TransactionCase):
 
     def test_data_sources_name_real_fields(self):
         sources = list(data_sources(self.spreadsheet))
-        self.assertEqual(len(sources), 7, "six charts and the MRR bridge")
+        self.assertEqual(
+            len(sources), 7, "four Odoo charts, the MRR bridge, two health pivots"
+        )
+        # the plain charts draw the cells of pivots, checked as sources here
+        pivots = self.spreadsheet["pivots"]
+        for figure in dashboard_sheet(self.spreadsheet)["figures"]:
+            if "metaData" not in figure["data"]:
+                with self.subTest(chart=figure["id"]):
+                    used = chart_pivots(self.spreadsheet, figure)
+                    self.assertTrue(used)
+                    self.assertLessEqual(used, set(pivots))
         for name, model, domain, measures, groupbys in sources:
             with self.subTest(source=name):
                 fields = self.env[model].fields_get(
@@ -95,11 +147,11 @@ class TestDashboard(TransactionCase):
         """No "(#1) MRR Bridge" in the grid (the pivot's own header is off,
         the measures head their columns), the months oldest first as in the
         charts, and a goal's baseline of 0 is not shown like no baseline."""
-        [sheet] = self.spreadsheet["sheets"]
+        sheet = dashboard_sheet(self.spreadsheet)
         cells = {ref: cell.get("content", "") for ref, cell in sheet["cells"].items()}
         pivots = [c for c in cells.values() if c.startswith("=PIVOT(")]
         self.assertEqual(pivots, ["=PIVOT(1,13,FALSE,FALSE)"], "no pivot title")
-        [pivot] = self.spreadsheet["pivots"].values()
+        pivot = self.spreadsheet["pivots"]["1"]
         self.assertEqual(
             [cells[f"{col}47"] for col in "BCDEFGHIJ"],
             [
@@ -110,6 +162,7 @@ class TestDashboard(TransactionCase):
         self.assertEqual(
             {
                 row.get("order", "asc")
+                for pivot in self.spreadsheet["pivots"].values()
                 for row in pivot["rows"]
                 if row.get("granularity")
             },
@@ -117,7 +170,7 @@ class TestDashboard(TransactionCase):
             "months in the order of the charts",
         )
         for figure in sheet["figures"]:
-            self.assertFalse(figure["data"]["metaData"].get("order"))
+            self.assertFalse(figure["data"].get("metaData", {}).get("order"))
         self.assertEqual(
             cells["D64"],
             '=IF(ODOO.LIST(1,1,"has_baseline"),ODOO.LIST(1,1,"baseline_value")+0,"")',
@@ -126,6 +179,99 @@ class TestDashboard(TransactionCase):
             cells["F64"],
             '=IF(ODOO.LIST(1,1,"has_current"),ODOO.LIST(1,1,"current_value")+0,"")',
         )
+
+    def test_health_charts_colour_each_state(self):
+        """Healthy green, at risk orange, critical red, whichever states have
+        customers: each state is its own dataset, with its colour, drawn from
+        its own PIVOT.VALUE, titled in the reader's language (the state's
+        label from the pivot, or its translated label when the pivot has none
+        of it); the months follow the Period filter, oldest first."""
+        figures = {
+            figure["id"]: figure
+            for figure in dashboard_sheet(self.spreadsheet)["figures"]
+        }
+        selections = {
+            "health_state": dict(
+                self.env["res.partner"]._fields["health_state"].selection
+            ),
+            "state": dict(
+                self.env["customer.health.snapshot"]._fields["state"].selection
+            ),
+        }
+        for figure_id, (field, by_month) in HEALTH_CHARTS.items():
+            chart = figures[figure_id]["data"]
+            with self.subTest(chart=figure_id):
+                self.assertEqual(chart["type"], "bar")
+                self.assertEqual(chart["stacked"], by_month)
+                self.assertTrue(chart["dataSetsHaveTitle"])
+                self.assertEqual(
+                    [ds["backgroundColor"] for ds in chart["dataSets"]],
+                    list(HEALTH_COLOURS.values()),
+                )
+                self.assertEqual(list(selections[field]), list(HEALTH_COLOURS))
+                [pivot_id] = chart_pivots(self.spreadsheet, figures[figure_id])
+                pivot = self.spreadsheet["pivots"][pivot_id]
+                self.assertIn(
+                    field, [d["fieldName"] for d in pivot["rows"] + pivot["columns"]]
+                )
+                labels = range_cells(self.spreadsheet, chart["labelRange"])
+                for dataset, state in zip(
+                    chart["dataSets"], HEALTH_COLOURS, strict=True
+                ):
+                    self.assertNotIn("label", dataset, "titled by its cell")
+                    title, *values = range_cells(self.spreadsheet, dataset["dataRange"])
+                    self.assertEqual(len(values), len(labels) - 1)
+                    self.assertEqual(
+                        title,
+                        f'=IF(ISNUMBER(PIVOT.VALUE({pivot_id},"__count","{field}","{state}")),'
+                        f'PIVOT.HEADER({pivot_id},"{field}","{state}"),'
+                        f'_t("{selections[field][state]}"))',
+                    )
+                    for position, value in enumerate(values, start=1):
+                        self.assertRegex(
+                            value,
+                            rf'PIVOT\.VALUE\({pivot_id},"__count",.*"{field}","{state}"\)',
+                        )
+                        self.assertEqual(value.count("PIVOT.VALUE("), 1)
+                        if by_month:  # the month of its row
+                            self.assertIn(f'"#month:month",{position},', value)
+                if by_month:
+                    self.assertEqual(
+                        labels[1:],
+                        [
+                            # the position-th month, if the period has one
+                            f'=IF(ISNUMBER(PIVOT.VALUE({pivot_id},"__count",'
+                            f'"#month:month",{position})),'
+                            f'PIVOT.HEADER({pivot_id},"#month:month",{position}),"")'
+                            for position in range(1, len(labels))
+                        ],
+                    )
+                    self.assertGreaterEqual(len(labels) - 1, 37, "3 years of months")
+                    self.assertEqual(
+                        pivot["rows"],
+                        [
+                            {
+                                "fieldName": "month",
+                                "granularity": "month",
+                                "order": "asc",
+                            }
+                        ],
+                    )
+                    self.assertEqual(
+                        pivot["fieldMatching"],
+                        {
+                            PERIOD_FILTER: {
+                                "chain": "month",
+                                "type": "date",
+                                "offset": 0,
+                            }
+                        },
+                    )
+                else:
+                    self.assertEqual(pivot["domain"], [["health_state", "!=", False]])
+        # the data sheet is not shown
+        [data_sheet] = [s for s in self.spreadsheet["sheets"] if s["id"] != "sheet1"]
+        self.assertFalse(data_sheet["isVisible"])
 
     def test_only_sales_managers_see_it(self):
         manager = new_test_user(
@@ -203,7 +349,7 @@ class TestDashboardMrrPerCompany(SubscriptionCommon):
                 with self.subTest(source=name):
                     self.assertIn("company_id", groupbys)
         # the bridge's table shows no total (it would add the currencies)
-        [sheet] = spreadsheet["sheets"]
+        sheet = dashboard_sheet(spreadsheet)
         self.assertEqual(sheet["cells"]["A48"]["content"], "=PIVOT(1,13,FALSE,FALSE)")
 
 
