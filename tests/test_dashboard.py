@@ -153,7 +153,7 @@ class TestDashboard(TransactionCase):
         self.assertEqual(pivots, ["=PIVOT(1,13,FALSE,FALSE)"], "no pivot title")
         pivot = self.spreadsheet["pivots"]["1"]
         self.assertEqual(
-            [cells[f"{col}47"] for col in "BCDEFGHIJ"],
+            [cells[f"{col}47"] for col in "BCDEFGHIJK"],
             [
                 f'=PIVOT.HEADER(1,"measure","{measure["fieldName"]}")'
                 for measure in pivot["measures"]
