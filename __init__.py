@@ -4,8 +4,9 @@ from .models.customer_referral import REFERRAL_INDEXES
 
 def post_init_hook(env):
     """Last contact dates from the history of the database the addon is
-    installed into (one query)."""
+    installed into (one query); the job reads on from the last message."""
     env["res.partner"]._backfill_last_contact()
+    env["res.partner"]._init_contact_watermark()
 
 
 # Records of the addon that other data point to: uninstalling keeps them (the

@@ -4,7 +4,6 @@ from . import customer_value_input_mixin
 from . import (
     account_move,
     account_move_line,
-    calendar_event,
     crm_lead,
     crm_lead_referral,
     crm_lost_reason,
@@ -38,7 +37,6 @@ from . import (
     customer_voucher_reminder_step,
     customer_voucher_type,
     mail_activity,
-    mail_message,
     product_pricelist,
     product_pricelist_item,
     product_template,

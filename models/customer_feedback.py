@@ -103,6 +103,7 @@ class CustomerFeedback(models.Model):
         related="partner_id.commercial_partner_id",
         string="Customer",
         store=True,
+        precompute=True,
         index=True,
     )
     touchpoint_id = fields.Many2one(
@@ -207,11 +208,13 @@ class CustomerFeedback(models.Model):
         ("access_token_uniq", "unique(access_token)", "Feedback tokens are unique."),
     ]
 
-    @api.depends("partner_id.commercial_partner_id.user_id")
+    @api.depends("commercial_partner_id.user_id")
     def _compute_user_id(self):
-        # follows the customer's salesperson, who then sees the feedback
+        # follows the customer's salesperson, who then sees the feedback; by
+        # the stored customer: a new salesperson finds the requests in one
+        # indexed search (not the customer's contacts, then their requests)
         for feedback in self:
-            feedback.user_id = feedback.partner_id.commercial_partner_id.user_id
+            feedback.user_id = feedback.commercial_partner_id.user_id
 
     @api.depends("res_model", "res_id")
     @api.depends_context("uid")

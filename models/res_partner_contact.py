@@ -1,11 +1,27 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
-"""Customers: the contact rhythm."""
+"""Customers: the contact rhythm.
 
+The last contact date is not written while users post messages or plan
+meetings (that would lock and update the customer in every chatter post and
+incoming e-mail): the job ``_cron_contact_catch_up`` reads what happened since
+its last run from the tables, every 15 minutes."""
+
+from collections import defaultdict
 from datetime import timedelta
+
+from psycopg2.errors import LockNotAvailable, SerializationFailure
 
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 from odoo.tools import SQL
+
+# the last message id the catch-up job has read past (all messages up to it
+# were counted), and when it last ran (meetings and feedback answers since)
+CONTACT_WATERMARK = "customer_value.contact_message_watermark"
+CONTACT_LAST_RUN = "customer_value.contact_last_run"
+# a message committed later than this after its creation (a long transaction)
+# may be missed: the job reads the messages of the last hour again each run
+LATE_COMMIT_MARGIN = timedelta(hours=1)
 
 
 class ResPartner(models.Model):
@@ -139,14 +155,43 @@ class ResPartner(models.Model):
             self.browse(partner_ids).with_company(company)._refresh_health()
 
     @api.model
-    def _contacts_since_query(self, since=None, meetings_only=False):
+    def _contacts_since_query(
+        self, since=None, meetings_only=False, message_ids=None, touched_since=None
+    ):
         """(customer, last day) of what counts as a contact, since ``since`` (or
         ever): e-mails to or from the customer's contacts and messages to them
-        (not internal notes), activities done on the customer, meetings held,
-        feedback answers. The employees' own partners are left out."""
-        since_msg = SQL("AND m.date >= %s", since) if since else SQL("")
+        (not internal notes), activities done on the customer (not the
+        "Check in" the job closes itself), meetings held, feedback answers. The
+        employees' own partners are left out.
+
+        The catch-up job gives ``message_ids``, a range ``(after, up_to)`` of
+        message ids (read by the primary key: ``mail_message`` is large and its
+        dates have no index), and ``touched_since``: the meetings held, created
+        or changed and the feedback answered since then."""
         if meetings_only:
             since_msg = SQL("AND false")
+        elif message_ids:
+            since_msg = SQL("AND m.id > %s AND m.id <= %s", *message_ids)
+        elif since:
+            since_msg = SQL("AND m.date >= %s", since)
+        else:
+            since_msg = SQL("")
+        if touched_since:
+            since_event = SQL(
+                "AND (e.start >= %s OR e.write_date >= %s)",
+                touched_since,
+                touched_since,
+            )
+            since_feedback = SQL("AND f.date_answered >= %s", touched_since)
+        elif since:
+            since_event = SQL("AND e.start >= %s", since)
+            since_feedback = SQL("AND f.date_answered >= %s", since)
+        else:
+            since_event = since_feedback = SQL("")
+        check_in = self.env.ref(
+            "customer_value.mail_activity_check_in", raise_if_not_found=False
+        )
+        root = self.env.ref("base.partner_root", raise_if_not_found=False)
         return SQL(
             """
             SELECT c.commercial_partner_id AS id, max(t.day) AS day
@@ -173,6 +218,9 @@ class ResPartner(models.Model):
                   FROM mail_message m
                  WHERE m.mail_activity_type_id IS NOT NULL
                    AND m.model = 'res.partner' %(since_msg)s
+                   -- the "Check in" closed by the job (a contact was seen)
+                   AND NOT (m.mail_activity_type_id IS NOT DISTINCT FROM %(check_in)s
+                            AND m.author_id IS NOT DISTINCT FROM %(root)s)
                  UNION ALL
                 SELECT r.res_partner_id, e.start::date
                   FROM calendar_event e
@@ -189,18 +237,20 @@ class ResPartner(models.Model):
           GROUP BY c.commercial_partner_id
             """,
             since_msg=since_msg,
-            since_event=SQL("AND e.start >= %s", since) if since else SQL(""),
-            since_feedback=SQL("AND f.date_answered >= %s", since)
-            if since
-            else SQL(""),
+            since_event=since_event,
+            since_feedback=since_feedback,
             meetings_only=SQL("AND false") if meetings_only else SQL(""),
             now=fields.Datetime.now(),
+            check_in=check_in.id if check_in else None,
+            root=root.id if root else None,
         )
 
     @api.model
-    def _backfill_last_contact(self, since=None, meetings_only=False):
+    def _backfill_last_contact(self, since=None, meetings_only=False, **ranges):
         """Set the last contact dates from what happened (since ``since``, or
-        ever: at install), in one query."""
+        ever: at install), in one query (``ranges``: see
+        ``_contacts_since_query``). Returns the ``(customer id, day)`` of the
+        customers whose last contact moved."""
         self.env.flush_all()
         self.env.cr.execute(
             SQL(
@@ -212,21 +262,172 @@ class ResPartner(models.Model):
                   FROM (%(contacts)s) last
                  WHERE p.id = last.id
                    AND (p.last_contact_date IS NULL OR p.last_contact_date < last.day)
+             RETURNING p.id, last.day
                 """,
-                contacts=self._contacts_since_query(since, meetings_only),
+                contacts=self._contacts_since_query(since, meetings_only, **ranges),
             )
         )
+        moved = self.env.cr.fetchall()
         self.invalidate_model(["last_contact_date", "next_contact_date"])
+        return moved
+
+    @api.model
+    def _init_contact_watermark(self):
+        """Everything until now was counted (at install, at the upgrade that
+        brought the job): the job starts from the last message."""
+        self.env.cr.execute("SELECT COALESCE(max(id), 0) FROM mail_message")
+        self._set_contact_job_param(CONTACT_WATERMARK, self.env.cr.fetchone()[0])
+        self._set_contact_job_param(
+            CONTACT_LAST_RUN, fields.Datetime.to_string(fields.Datetime.now())
+        )
+
+    @api.model
+    def _get_contact_job_param(self, key):
+        """The job's own state, read past ``get_param``'s cache (written by
+        ``_set_contact_job_param``)."""
+        self.env.cr.execute(
+            "SELECT value FROM ir_config_parameter WHERE key = %s", [key]
+        )
+        row = self.env.cr.fetchone()
+        return row and row[0]
+
+    @api.model
+    def _set_contact_job_param(self, key, value):
+        """Store the job's state in a system parameter by SQL: ``set_param``
+        would clear the caches of every worker at each run."""
+        value = str(value)
+        self.env.cr.execute(
+            "UPDATE ir_config_parameter"
+            "   SET value = %s, write_date = now() AT TIME ZONE 'UTC'"
+            " WHERE key = %s RETURNING id",
+            [value, key],
+        )
+        if self.env.cr.fetchone():
+            self.env["ir.config_parameter"].invalidate_model(["value"])
+        else:
+            self.env["ir.config_parameter"].sudo().set_param(key, value)
+
+    def _cron_contact_catch_up(self, batch_size=50000):
+        """Every 15 minutes: move the customers' last contact forward from the
+        messages, activities done, meetings and feedback answers since the last
+        run (by batches of ``batch_size`` message ids while a backlog
+        remains)."""
+        remaining = self._catch_up_contacts(batch_size)
+        self.env["ir.cron"]._notify_progress(done=1, remaining=int(remaining))
+
+    @api.model
+    def _catch_up_contacts(self, batch_size=50000):
+        """Read the contacts since the last run: the messages past the
+        watermark (at most ``batch_size`` ids), the meetings held, created or
+        changed and the feedback answered since the last run (both with an
+        overlap of ``LATE_COMMIT_MARGIN``). Moving a date forward again is a
+        no-op, so reading twice is harmless. The customers whose last contact
+        moved get their check-in closed and their health refreshed. Returns
+        whether messages remain past the batch."""
+        if not self._lock_contact_job():
+            return False
+        now = fields.Datetime.now()
+        watermark = int(self._get_contact_job_param(CONTACT_WATERMARK) or 0)
+        last_run = fields.Datetime.to_datetime(
+            self._get_contact_job_param(CONTACT_LAST_RUN)
+        ) or now - timedelta(days=2)
+        self.env.flush_all()
+        self.env.cr.execute("SELECT COALESCE(max(id), 0) FROM mail_message")
+        last_id = self.env.cr.fetchone()[0]
+        up_to = max(watermark, min(last_id, watermark + batch_size))
+        moved = self._backfill_last_contact(
+            message_ids=(watermark, up_to),
+            touched_since=min(last_run, now) - LATE_COMMIT_MARGIN,
+        )
+        by_day = defaultdict(list)
+        for partner_id, day in moved:
+            by_day[day].append(partner_id)
+        for day, partner_ids in sorted(by_day.items()):
+            self.browse(partner_ids)._contact_resumed(day)
+        self._note_document_activities(watermark, up_to)
+        # the watermark passes the messages older than the margin, up to the
+        # first recent one: a message with a lower id still uncommitted (its id
+        # taken, not yet visible) is read next time, unless its transaction
+        # began more than the margin ago
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT min(id) - 1 FROM mail_message
+                 WHERE id > %s AND id <= %s AND create_date >= %s
+                """,
+                watermark,
+                up_to,
+                now - LATE_COMMIT_MARGIN,
+            )
+        )
+        first_recent = self.env.cr.fetchone()[0]
+        new_watermark = up_to if first_recent is None else first_recent
+        if new_watermark != watermark:
+            self._set_contact_job_param(CONTACT_WATERMARK, new_watermark)
+        self._set_contact_job_param(CONTACT_LAST_RUN, fields.Datetime.to_string(now))
+        return new_watermark == up_to < last_id
+
+    @api.model
+    def _lock_contact_job(self):
+        """One catch-up at a time (the 15-minute job and the daily rhythm job
+        may meet): False when another one holds the watermark."""
+        try:
+            with self.env.cr.savepoint(flush=False):
+                self.env.cr.execute(
+                    "SELECT id FROM ir_config_parameter WHERE key = %s"
+                    " FOR NO KEY UPDATE NOWAIT",
+                    [CONTACT_WATERMARK],
+                    log_exceptions=False,
+                )
+        except (LockNotAvailable, SerializationFailure):
+            return False
+        return True
+
+    @api.model
+    def _note_document_activities(self, after_id, up_to_id):
+        """Activities done (a call, a meeting) on a document of a customer (an
+        order, a lead), in the messages ``after_id < id <= up_to_id``, are a
+        contact with the document's customer on the day they were done."""
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT m.model, m.res_id, max(m.date)::date
+                  FROM mail_message m
+                 WHERE m.id > %s AND m.id <= %s
+                   AND m.mail_activity_type_id IS NOT NULL
+                   AND m.model IS NOT NULL AND m.model != 'res.partner'
+                   AND m.res_id IS NOT NULL
+              GROUP BY m.model, m.res_id
+                """,
+                after_id,
+                up_to_id,
+            )
+        )
+        days = defaultdict(dict)
+        for model, res_id, day in self.env.cr.fetchall():
+            days[model][res_id] = day
+        by_day = defaultdict(set)
+        for model, day_of in days.items():
+            if model not in self.env or "partner_id" not in self.env[model]._fields:
+                continue
+            field = self.env[model]._fields["partner_id"]
+            if field.type != "many2one" or field.comodel_name != "res.partner":
+                continue
+            # sudo: the job reads the customer of any document
+            for record in self.env[model].sudo().browse(list(day_of)).exists():
+                if record.partner_id:
+                    by_day[day_of[record.id]].add(record.partner_id.id)
+        for day, partner_ids in sorted(by_day.items()):
+            self._note_contact(partner_ids, day)
 
     def _cron_contact_rhythm(self, batch_size=1000):
         """One "Check in" activity for the account owner of each customer past
         its contact rhythm, never a second one while it is open."""
         today = fields.Date.context_today(self)
         activity_type = self.env.ref("customer_value.mail_activity_check_in")
-        # meetings held since yesterday's run (planned ones count once held)
-        self._backfill_last_contact(
-            since=fields.Datetime.now() - timedelta(days=2), meetings_only=True
-        )
+        # the contacts of the last minutes first (planned meetings held since
+        # the last catch-up count too): no check-in for a customer just heard
+        self._catch_up_contacts()
         rows = self.env.execute_query(
             SQL(
                 """

@@ -45,6 +45,20 @@ class TestCustomerContact(TransactionCase):
             cls.customer.with_user(cls.salesman)
         )
 
+    def _catch_up(self):
+        """The job of every 15 minutes that moves the last contacts."""
+        self.env["res.partner"]._cron_contact_catch_up()
+        self.env.invalidate_all()
+
+    def _post(self, partner, **kwargs):
+        return partner.with_user(self.salesman).message_post(
+            body="Your renewal",
+            partner_ids=self.contact.ids,
+            message_type="comment",
+            subtype_xmlid="mail.mt_comment",
+            **kwargs,
+        )
+
     def test_message_to_the_customer_counts_a_note_does_not(self):
         self.assertFalse(self.customer.last_contact_date)
         order_partner = self.customer.with_user(self.salesman)
@@ -54,13 +68,14 @@ class TestCustomerContact(TransactionCase):
             message_type="comment",
             subtype_xmlid="mail.mt_note",
         )
+        self._catch_up()
         self.assertFalse(self.customer.last_contact_date, "a note is not a contact")
-        order_partner.message_post(
-            body="Your renewal",
-            partner_ids=self.contact.ids,
-            message_type="comment",
-            subtype_xmlid="mail.mt_comment",
+        self._post(self.customer)
+        self.env.invalidate_all()
+        self.assertFalse(
+            self.customer.last_contact_date, "posting writes nothing on the customer"
         )
+        self._catch_up()
         self.assertEqual(self.customer.last_contact_date, self.salesman_today)
         self.assertEqual(
             self.customer.next_contact_date, self.salesman_today + timedelta(days=30)
@@ -74,6 +89,7 @@ class TestCustomerContact(TransactionCase):
                 message_type="email",
                 subtype_xmlid="mail.mt_comment",
             )
+        self._catch_up()
         self.assertEqual(self.customer.last_contact_date, date(2026, 9, 1))
         # an older contact does not move it back
         self.env["res.partner"]._note_contact(self.contact.ids, date(2026, 8, 1))
@@ -85,7 +101,18 @@ class TestCustomerContact(TransactionCase):
         )
         self.assertFalse(self.customer.last_contact_date)
         activity.with_user(self.salesman).action_feedback(feedback="Renewal agreed")
+        self._catch_up()
         self.assertEqual(self.customer.last_contact_date, self.salesman_today)
+
+    def test_done_call_on_a_document_counts_for_its_customer(self):
+        other = self.env["res.partner"].create({"name": "Lead Co", "is_company": True})
+        lead = self.env["crm.lead"].create({"name": "Renewal", "partner_id": other.id})
+        activity = lead.activity_schedule(
+            "mail.mail_activity_data_call", user_id=self.salesman.id
+        )
+        activity.with_user(self.salesman).action_feedback(feedback="Interested")
+        self._catch_up()
+        self.assertEqual(other.last_contact_date, self.salesman_today)
 
     def test_meeting_held_counts_a_planned_one_once_held(self):
         start = fields.Datetime.now() - timedelta(days=3)
@@ -97,6 +124,7 @@ class TestCustomerContact(TransactionCase):
                 "partner_ids": [(6, 0, (self.contact | self.salesman.partner_id).ids)],
             }
         )
+        self._catch_up()
         self.assertEqual(self.customer.last_contact_date, start.date())
         planned = fields.Datetime.now() + timedelta(days=1)
         self.env["calendar.event"].create(
@@ -107,9 +135,12 @@ class TestCustomerContact(TransactionCase):
                 "partner_ids": [(6, 0, self.contact.ids)],
             }
         )
+        self._catch_up()
         self.assertEqual(self.customer.last_contact_date, start.date())
         with freeze_time(planned + timedelta(days=1)):
+            # the daily rhythm job catches up first: no check-in for them
             self.env["res.partner"]._cron_contact_rhythm()
+        self.env.invalidate_all()
         self.assertEqual(self.customer.last_contact_date, planned.date())
         # the employee's own partner is not a customer contacted
         self.assertFalse(self.salesman.partner_id.last_contact_date)
@@ -175,3 +206,143 @@ class TestCustomerContact(TransactionCase):
         )
         self.assertEqual(action["name"], "Not Contacted for 30 Days")
         self.assertEqual(self.customer.days_since_contact, 40)
+
+    def _watermark(self):
+        return int(
+            self.env["res.partner"]._get_contact_job_param(
+                "customer_value.contact_message_watermark"
+            )
+        )
+
+    def test_message_committed_late_is_still_caught(self):
+        """A message of a long transaction gets its id before a later one is
+        committed: the job reads again the messages of the last hour, and
+        moves its watermark past a message only once it is an hour old."""
+        self._catch_up()
+        watermark = self._watermark()
+        other = self.env["res.partner"].create(
+            {"name": "Other Co", "is_company": True, "email": "o@other.example"}
+        )
+        late = self._post(self.customer)
+        other.message_post(body="Hello", author_id=other.id, message_type="email")
+        # the first one is not committed yet when the job runs
+        self.env.flush_all()
+        self.env.cr.execute(
+            "UPDATE mail_message SET message_type = 'notification' WHERE id = %s",
+            [late.id],
+        )
+        self.env.cr.execute(
+            "DELETE FROM mail_message_res_partner_rel WHERE mail_message_id = %s",
+            [late.id],
+        )
+        self._catch_up()
+        self.assertEqual(other.last_contact_date, self.salesman_today)
+        self.assertFalse(self.customer.last_contact_date)
+        self.assertEqual(self._watermark(), watermark, "the messages are too recent")
+        # committed now
+        self.env.cr.execute(
+            "UPDATE mail_message SET message_type = 'comment' WHERE id = %s",
+            [late.id],
+        )
+        self.env.cr.execute(
+            "INSERT INTO mail_message_res_partner_rel VALUES (%s, %s)",
+            [late.id, self.contact.id],
+        )
+        self._catch_up()
+        self.assertEqual(self.customer.last_contact_date, self.salesman_today)
+        # an hour later, the watermark passes them
+        with freeze_time(fields.Datetime.now() + timedelta(hours=2)):
+            self._catch_up()
+        self.assertGreater(self._watermark(), late.id)
+
+    def test_job_twice_changes_nothing(self):
+        self._post(self.customer)
+        Partner = self.env["res.partner"]
+        self.assertTrue(Partner._catch_up_contacts() is False)
+        self.assertEqual(
+            Partner._backfill_last_contact(
+                message_ids=(self._watermark(), 10**9),
+                touched_since=fields.Datetime.now() - timedelta(days=1),
+            ),
+            [],
+            "the second run moves no date",
+        )
+        activities = self.env["mail.activity"].search_count([])
+        messages = self.env["mail.message"].search_count([])
+        Partner._catch_up_contacts()
+        self.assertEqual(self.env["mail.activity"].search_count([]), activities)
+        self.assertEqual(self.env["mail.message"].search_count([]), messages)
+        self.env.invalidate_all()
+        self.assertEqual(self.customer.last_contact_date, self.salesman_today)
+
+    def test_job_catches_up_by_batches(self):
+        self._catch_up()
+        self._post(self.customer)
+        for n in range(3):
+            self.env["res.partner"].create(
+                {"name": f"Filler {n}", "email": f"f{n}@f.example"}
+            ).message_post(body="Hello", message_type="email")
+        Partner = self.env["res.partner"]
+        self.env.flush_all()
+        self.env.cr.execute(
+            "UPDATE mail_message SET create_date = create_date - interval '2 hours'"
+            " WHERE id > %s",
+            [self._watermark()],
+        )
+        rounds = 1
+        while Partner._catch_up_contacts(batch_size=2):
+            rounds += 1
+        self.assertGreater(rounds, 1)
+        self.env.invalidate_all()
+        self.assertEqual(self.customer.last_contact_date, self.salesman_today)
+        self.env.cr.execute("SELECT max(id) FROM mail_message")
+        last = self.env.cr.fetchone()[0]
+        self.assertEqual(self._watermark(), last)
+
+    def test_job_queries_do_not_grow_with_the_customers(self):
+        Partner = self.env["res.partner"]
+
+        def contacted(count):
+            customers = Partner.create(
+                [
+                    {"name": f"Job Co {count}-{n}", "is_company": True}
+                    for n in range(count)
+                ]
+            )
+            for customer in customers:
+                customer.message_post(
+                    body="Hi", author_id=customer.id, message_type="email"
+                )
+            self.env.flush_all()
+            self.env.invalidate_all()
+            queries = self.env.cr.sql_log_count
+            Partner._catch_up_contacts()
+            counts.append(self.env.cr.sql_log_count - queries)
+            self.assertTrue(
+                all(c.last_contact_date == self.salesman_today for c in customers)
+            )
+
+        counts = []
+        contacted(2)
+        contacted(2)
+        contacted(20)
+        self.assertEqual(counts[1], counts[2], "the same queries for 2 or 20")
+        self.assertLessEqual(counts[2], 20)
+
+    def test_one_catch_up_at_a_time(self):
+        """The daily rhythm job and the 15-minute job may meet: the second
+        leaves the catch-up to the first instead of failing on its update."""
+        self._post(self.customer)
+        Partner = self.env["res.partner"]
+        with self.env.registry.cursor() as other:
+            other.execute(
+                "SELECT id FROM ir_config_parameter WHERE key = %s FOR UPDATE",
+                ["customer_value.contact_message_watermark"],
+            )
+            self.assertTrue(other.fetchone(), "set at install")
+            self.assertFalse(Partner._catch_up_contacts())
+            self.env.invalidate_all()
+            self.assertFalse(self.customer.last_contact_date)
+            other.rollback()
+        self._catch_up()
+        self.assertEqual(self.customer.last_contact_date, self.salesman_today)

@@ -323,6 +323,9 @@ class TestCustomerHealth(SubscriptionCommon):
             message_type="email",
             subtype_xmlid="mail.mt_comment",
         )
+        # the job of every 15 minutes
+        self.env["res.partner"]._cron_contact_catch_up()
+        self.env.invalidate_all()
         self.assertEqual(self.customer.last_contact_date, date.today())
         self.assertFalse(
             self.customer.activity_ids.filtered(

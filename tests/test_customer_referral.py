@@ -1125,6 +1125,7 @@ class TestReferralContactRhythm(ReferralCase):
             messages.notification_ids.mapped("notification_type"), ["email"] * 2
         )
         self.assertEqual(messages.notification_ids.res_partner_id, self.contact)
+        self.env["res.partner"]._cron_contact_catch_up()
         self.referrer.invalidate_recordset()
         self.assertEqual(self.referrer.last_contact_date, long_ago)
 

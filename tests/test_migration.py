@@ -162,6 +162,23 @@ class TestMigration(CrossgradeCommon):
         )
         self.assertEqual(self.env.cr.fetchall(), [(asked.id, None), (answered.id, 0)])
 
+    def test_contact_job_starts_from_the_last_message(self):
+        """18.0.1.6.0: the messages were counted when posted until then: the
+        new job of every 15 minutes reads on from the last one."""
+        self.env.cr.execute(
+            "DELETE FROM ir_config_parameter WHERE key LIKE 'customer_value.contact_%%'"
+        )
+        self.customer.message_post(body="Before the upgrade")
+        self.env.flush_all()
+        _script("post-migration", "18.0.1.6.0").migrate(self.env.cr, "18.0.1.5.0")
+        self.env.cr.execute("SELECT max(id) FROM mail_message")
+        last = self.env.cr.fetchone()[0]
+        params = self.env["ir.config_parameter"].sudo()
+        self.assertEqual(
+            params.get_param("customer_value.contact_message_watermark"), str(last)
+        )
+        self.assertTrue(params.get_param("customer_value.contact_last_run"))
+
     def test_health_becomes_per_company(self):
         """18.0.1.5.0: the status, score and plan of a customer of one company
         are kept under that company; those of a shared customer, the dates

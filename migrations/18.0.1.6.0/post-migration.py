@@ -10,7 +10,10 @@ no longer on every upgrade, and book what does not add up as an
   has no reason and no plan before it; users cannot write ``opening``).
 - The routine runs a last time, as the upgrades before did: an upgrade from
   an older version, whose scripts changed the history, ends reconciled (its
-  differences booked as adjustments)."""
+  differences booked as adjustments).
+- The last contact dates are moved by a job every 15 minutes, no longer by
+  each message posted: the job starts after the last message, all counted
+  before."""
 
 from odoo import SUPERUSER_ID, api
 
@@ -21,6 +24,7 @@ def migrate(cr, version):
     retype_opening_adjustments(cr)
     env = api.Environment(cr, SUPERUSER_ID, {})
     env["sale.subscription"]._cv_open_history()
+    env["res.partner"]._init_contact_watermark()
 
 
 def retype_opening_adjustments(cr):
