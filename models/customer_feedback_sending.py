@@ -170,6 +170,10 @@ class CustomerFeedback(models.Model):
         batch leaves nothing behind and is sent by the next run, and a
         concurrent run skips the requests this one locked (the same mechanism
         as the voucher reminders, and the same batch sending)."""
+        # first ask about the sales confirmed since the last run
+        _asked, more_sales = self.env[
+            "customer.feedback.touchpoint"
+        ]._catch_up_sales_confirmed(batch_size)
         now = fields.Datetime.now()
         self.env.flush_all()
         self.env.cr.execute(self._due_requests_query(now, batch_size))
@@ -184,7 +188,9 @@ class CustomerFeedback(models.Model):
                 )
             )
             remaining = self.env.cr.fetchone()[0]
-        self.env["ir.cron"]._notify_progress(done=len(ids), remaining=remaining)
+        self.env["ir.cron"]._notify_progress(
+            done=len(ids), remaining=remaining or int(more_sales)
+        )
         return sent
 
     def _send_requests(self):

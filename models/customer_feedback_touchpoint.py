@@ -263,6 +263,62 @@ class CustomerFeedbackTouchpoint(models.Model):
                     )
         return requests
 
+    @api.model
+    def _catch_up_sales_confirmed(self, batch_size=500, days=7):
+        """Ask about the sales confirmed since the touchpoints of "Sale order
+        confirmed" were made (at most ``days`` back), not asked about yet:
+        run by the sending job before it sends, so confirming an order costs
+        nothing more (the request waits for the job anyway). Renewal orders of
+        subscription_oca are not new sales. Returns the requests made and
+        whether more orders remain."""
+        if "sale_confirmed" not in self._triggers_in_use():
+            return self.env["customer.feedback"], False
+        now = fields.Datetime.now()
+        rows = self.env.execute_query(
+            SQL(
+                """
+                SELECT o.id, array_agg(t.id ORDER BY t.sequence, t.id)
+                  FROM customer_feedback_touchpoint t
+                  JOIN sale_order o
+                    ON o.state = 'sale'
+                   AND o.date_order >= GREATEST(t.create_date, %(oldest)s)
+                   AND (t.company_id IS NULL OR t.company_id = o.company_id)
+                 WHERE t.active AND t.trigger = 'sale_confirmed'
+                   AND o.order_subscription_id IS NULL
+                   AND NOT EXISTS (
+                       SELECT 1 FROM customer_feedback f
+                        WHERE f.touchpoint_id = t.id AND f.res_model = 'sale.order'
+                          AND f.res_id = o.id)
+              GROUP BY o.id ORDER BY o.id LIMIT %(limit)s
+                """,
+                oldest=now - timedelta(days=days),
+                limit=batch_size,
+            )
+        )
+        Feedback = self.env["customer.feedback"].sudo()
+        requests = Feedback
+        orders = self.env["sale.order"].sudo().browse([row[0] for row in rows])
+        for order, (_order_id, touchpoint_ids) in zip(orders, rows, strict=True):
+            contact = order.partner_id._main_feedback_contact()
+            if not contact:
+                continue
+            for touchpoint in self.sudo().browse(touchpoint_ids):
+                try:
+                    with self.env.cr.savepoint():
+                        requests |= Feedback.browse(
+                            Feedback.with_company(order.company_id).request_feedback(
+                                touchpoint.id, contact.id, order._name, order.id
+                            )
+                        )
+                except (AccessError, UserError, ValidationError) as error:
+                    _logger.warning(
+                        "Feedback at %s for %s not requested: %s",
+                        touchpoint.display_name,
+                        order.display_name,
+                        error,
+                    )
+        return requests, len(rows) == batch_size
+
     def _cron_periodic_requests(self, batch_size=500):
         """Ask the active customers (a running subscription, or a sale
         confirmed within the period) at each periodic touchpoint, every N

@@ -3,6 +3,7 @@ from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
 from .auto_init import create_empty_columns
+from .column_defaults import set_column_defaults
 
 
 class ProductPricelistItem(models.Model):
@@ -45,6 +46,13 @@ class ProductPricelistItem(models.Model):
         named competitors."""
         create_empty_columns(self, ["crossgrade_restricted"])
         return super()._auto_init()
+
+    def init(self):
+        res = super().init()
+        # rules created where this addon's fields are unknown (an earlier
+        # module's tests) ask for verified origins too
+        set_column_defaults(self, ["crossgrade_verified_only"])
+        return res
 
     @api.depends("crossgrade_competitor_ids", "crossgrade_competitor_product_ids")
     def _compute_crossgrade_restricted(self):

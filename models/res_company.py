@@ -3,6 +3,8 @@
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
+from .column_defaults import set_column_defaults
+
 
 class ResCompany(models.Model):
     _inherit = "res.company"
@@ -101,6 +103,27 @@ class ResCompany(models.Model):
         default=10,
         help="Names a customer may give on the portal in one day.",
     )
+
+    def init(self):
+        res = super().init()
+        # companies created where this addon's fields are unknown (an earlier
+        # module's tests) get the same settings as the others
+        set_column_defaults(
+            self,
+            [
+                "feedback_throttle_days",
+                "feedback_expiry_days",
+                "health_at_risk_below",
+                "health_critical_below",
+                "contact_cadence_days",
+                "referral_assignment",
+                "referral_names_count",
+                "referral_names_period_days",
+                "referral_won_on",
+                "referral_portal_daily_cap",
+            ],
+        )
+        return res
 
     @api.constrains(
         "referral_names_count",

@@ -346,12 +346,8 @@ class SaleOrder(models.Model):
                 origins._mark_migrated(order)
                 order._crossgrade_create_migrations(origins)
         self.order_line._issue_vouchers()
-        # a renewal order of subscription_oca is not a new sale to ask about
-        self.env["customer.feedback.touchpoint"]._trigger_feedback(
-            "sale_confirmed",
-            self.filtered(lambda order: not order.order_subscription_id),
-            lambda order: order.partner_id,
-        )
+        # the feedback asked about the sale is requested by the sending job
+        # (customer.feedback.touchpoint._catch_up_sales_confirmed)
         self.opportunity_id.referral_id.sudo()._check_won_reward()
         return res
 

@@ -23,6 +23,7 @@ from . import (
     test_forms,
     test_i18n,
     test_migration,
+    test_odoo_compat,
     test_rights_xmlrpc,
     test_rtl_ui,
     test_subscription_change_plan,

@@ -436,12 +436,47 @@ class TestFeedbackTriggers(SubscriptionCommon):
                 "order_line": [Command.create({"product_id": self.support.id})],
             }
         )
+        # confirming asks nothing (it is on every salesperson's path): the
+        # sending job does
         order.with_user(self.salesman).action_confirm()
+        self.assertFalse(self._requests("sale_confirmed"))
+        # the sending job asks once, whatever the runs
+        Touchpoint = self.env["customer.feedback.touchpoint"]
+        Touchpoint._catch_up_sales_confirmed()
+        Touchpoint._catch_up_sales_confirmed()
         request = self._requests("sale_confirmed")
         self.assertEqual(len(request), 1)
         self.assertEqual((request.res_model, request.res_id), ("sale.order", order.id))
         self.assertEqual(request.partner_id, self.customer)
         self.assertEqual(request.state, "scheduled")
+
+    def test_sales_confirmed_before_the_touchpoint_are_not_asked(self):
+        orders = self.env["sale.order"].create(
+            [
+                {
+                    "partner_id": self.customer.id,
+                    "order_line": [Command.create({"product_id": self.support.id})],
+                }
+                for _i in range(2)
+            ]
+        )
+        orders.action_confirm()
+        early, late = orders
+        # confirmed before the touchpoint was made
+        early.date_order = fields.Datetime.now() - timedelta(days=1)
+        self.touchpoints["sale_confirmed"].flush_recordset()
+        self.env.cr.execute(
+            "UPDATE customer_feedback_touchpoint SET create_date = %s WHERE id = %s",
+            [
+                fields.Datetime.now() - timedelta(hours=1),
+                self.touchpoints["sale_confirmed"].id,
+            ],
+        )
+        self.env["customer.feedback"]._cron_send_requests()
+        request = self._requests("sale_confirmed")
+        self.assertEqual(request.res_id, late.id)
+        # the same job sends it
+        self.assertEqual(request.state, "sent")
 
     def test_subscription_started_upgraded_closed(self):
         sub = self._subscription([(self.basic, 1)])
