@@ -58,6 +58,7 @@ class FeedbackController(http.Controller):
         methods=["GET"],
         website=True,
         sitemap=False,
+        readonly=True,
     )
     def feedback_page(self, token, score, **kw):
         """Show the question with ``score`` selected; records nothing."""
@@ -153,6 +154,7 @@ class FeedbackPortal(CustomerPortal):
         type="http",
         auth="user",
         website=True,
+        readonly=True,
     )
     def portal_my_feedback(self, page=1, **kw):
         """The customer's open requests (answered from here) and past answers."""

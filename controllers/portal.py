@@ -33,6 +33,7 @@ class VoucherPortal(CustomerPortal):
         type="http",
         auth="user",
         website=True,
+        readonly=True,
     )
     def portal_my_vouchers(self, page=1, **kw):
         Voucher = request.env["customer.voucher"]
@@ -62,7 +63,11 @@ class VoucherPortal(CustomerPortal):
         return request.render("customer_value.portal_my_vouchers", values)
 
     @http.route(
-        "/my/vouchers/<int:voucher_id>", type="http", auth="public", website=True
+        "/my/vouchers/<int:voucher_id>",
+        type="http",
+        auth="public",
+        website=True,
+        readonly=True,
     )
     def portal_my_voucher(self, voucher_id, access_token=None, **kw):
         """A voucher: how to use it, its value, expiry and history. Opened by

@@ -47,12 +47,17 @@ class ReferralPortal(CustomerPortal):
                 lines.append(line)
         return lines
 
+    def _readonly_unless_posted(self):
+        """The page is read on the read replica; the form posted writes."""
+        return request.httprequest.method == "GET"
+
     @http.route(
         ["/my/referrals", "/my/referrals/page/<int:page>"],
         type="http",
         auth="user",
         website=True,
         methods=["GET", "POST"],
+        readonly=_readonly_unless_posted,
     )
     def portal_my_referrals(self, page=1, **post):
         """The names the customer gave and what became of each (not the

@@ -15,7 +15,8 @@ class CustomerFeedback(models.Model):
 
     def _followup_owner(self):
         """Who follows up an unhappy answer: the customer's salesperson, else
-        the touchpoint's responsible, else the company's, else the manager
+        the touchpoint's responsible, else the company's (for feedback, then
+        for the customers without a salesperson), else the manager
         who made the touchpoint; never the public user who answered from the
         e-mail, nor the superuser. The administrator as a last resort."""
         self.ensure_one()
@@ -23,6 +24,7 @@ class CustomerFeedback(models.Model):
             self.user_id,
             self.touchpoint_id.followup_user_id,
             self.company_id.feedback_followup_user_id,
+            self.company_id.customer_responsible_id,
             self.touchpoint_id.create_uid,
             self.env.user,
         )

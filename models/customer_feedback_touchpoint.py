@@ -179,15 +179,20 @@ class CustomerFeedbackTouchpoint(models.Model):
     # ------------------------------------------------------------------
     @api.model_create_multi
     def create(self, vals_list):
-        self.env.registry.clear_cache()  # _triggers_in_use
-        return super().create(vals_list)
+        before = self._read_triggers_in_use()
+        touchpoints = super().create(vals_list)
+        self._check_triggers_in_use(before)
+        return touchpoints
 
     def write(self, vals):
         if "metric" in vals:
             self._check_metric_change(vals["metric"])
-        if {"trigger", "active", "company_id"} & set(vals):
-            self.env.registry.clear_cache()
-        return super().write(vals)
+        if not {"trigger", "active"} & set(vals):
+            return super().write(vals)
+        before = self._read_triggers_in_use()
+        result = super().write(vals)
+        self._check_triggers_in_use(before)
+        return result
 
     def _check_metric_change(self, metric):
         """The answers keep the metric they were given on: a touchpoint with
@@ -216,15 +221,39 @@ class CustomerFeedbackTouchpoint(models.Model):
             )
 
     def unlink(self):
-        self.env.registry.clear_cache()
-        return super().unlink()
+        before = self._read_triggers_in_use()
+        result = super().unlink()
+        self._check_triggers_in_use(before)
+        return result
 
     @api.model
     @tools.ormcache()
     def _triggers_in_use(self):
         """The triggers of the active touchpoints (cached: business flows ask
         it at every sale, redemption and movement, and most have none)."""
-        return frozenset(self.sudo().search([("active", "=", True)]).mapped("trigger"))
+        return self._read_triggers_in_use()
+
+    @api.model
+    def _read_triggers_in_use(self):
+        self.flush_model(["trigger", "active"])
+        return frozenset(
+            trigger
+            for (trigger,) in self.env.execute_query(
+                SQL(
+                    "SELECT DISTINCT trigger FROM customer_feedback_touchpoint "
+                    "WHERE active"
+                )
+            )
+        )
+
+    @api.model
+    def _check_triggers_in_use(self, before):
+        """After touchpoints were created, edited or deleted: the cache of
+        :meth:`_triggers_in_use` (Odoo's default cache, cleared in every
+        worker) is cleared only when the triggers in use changed from
+        ``before``, not at each new touchpoint, question or delay."""
+        if self._read_triggers_in_use() != before:
+            self.env.registry.clear_cache()
 
     @api.model
     def _trigger_feedback(self, trigger, documents, contact_of):
@@ -274,6 +303,7 @@ class CustomerFeedbackTouchpoint(models.Model):
         if "sale_confirmed" not in self._triggers_in_use():
             return self.env["customer.feedback"], False
         now = fields.Datetime.now()
+        self.env.flush_all()
         rows = self.env.execute_query(
             SQL(
                 """
@@ -281,7 +311,9 @@ class CustomerFeedbackTouchpoint(models.Model):
                   FROM customer_feedback_touchpoint t
                   JOIN sale_order o
                     ON o.state = 'sale'
-                   AND o.date_order >= GREATEST(t.create_date, %(oldest)s)
+                   -- date_order is to the second
+                   AND o.date_order >= GREATEST(
+                           date_trunc('second', t.create_date), %(oldest)s)
                    AND (t.company_id IS NULL OR t.company_id = o.company_id)
                  WHERE t.active AND t.trigger = 'sale_confirmed'
                    AND o.order_subscription_id IS NULL

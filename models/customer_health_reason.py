@@ -46,6 +46,7 @@ class CustomerHealthReason(models.Model):
                 name = record.sudo().display_name if record else False
             reason.record_name = name
 
+    @api.readonly
     def action_open_record(self):
         """Open the record behind the reason (the answer, the movement, the
         voucher, the invoice...); the list of them when the reason counts

@@ -10,7 +10,8 @@ HEALTH_STATES = [
 
 class CustomerHealthSnapshot(models.Model):
     """A customer's health in a company and a month (the last computation
-    of the month), for the trend."""
+    of the month, on ``date``), for the trend; the current month's is the
+    customer's current health, computed each night."""
 
     _name = "customer.health.snapshot"
     _description = "Customer Health Snapshot"
@@ -39,6 +40,12 @@ class CustomerHealthSnapshot(models.Model):
         "subscription.plan.family", string="Plan", readonly=True, index=True
     )
     month = fields.Date(required=True, index=True, help="First day of the month.")
+    date = fields.Date(
+        string="Computed On",
+        readonly=True,
+        help="The last computation of the month: the nightly job computes the "
+        "customers without a snapshot computed today.",
+    )
     state = fields.Selection(HEALTH_STATES, string="Health", required=True)
     score = fields.Integer(aggregator="avg")
     contact_state = fields.Selection(

@@ -7,6 +7,7 @@ from datetime import timedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
+from odoo.tools import SQL
 
 from .customer_referral import ALREADY_REFERRED_DAYS, SALESMAN
 
@@ -43,6 +44,9 @@ class CustomerReferral(models.Model):
                     ],
                     order="date, id",
                 )
+                if len(pending) < count:
+                    continue
+                pending = pending._lock_unrewarded()
                 while len(pending) >= count:
                     earned, pending = pending[:count], pending[count:]
                     card = self._create_card(program, referrer)
@@ -56,6 +60,29 @@ class CustomerReferral(models.Model):
                             for referral in earned
                         }
                     )
+
+    def _lock_unrewarded(self):
+        """These referrals still without a names reward, locked for this
+        transaction, in the order they were given. Those a concurrent
+        transaction is rewarding (e.g. names submitted at the same time by
+        the same customer) are skipped, not waited for: they are that
+        transaction's to reward, and writing them here too would fail with a
+        serialization error (or reward the same names twice)."""
+        if not self:
+            return self
+        self.flush_recordset(["names_card_id"])
+        rows = self.env.execute_query(
+            SQL(
+                """
+                SELECT id FROM customer_referral
+                 WHERE id IN %s AND names_card_id IS NULL
+              ORDER BY date, id
+                   FOR NO KEY UPDATE SKIP LOCKED
+                """,
+                tuple(self.ids),
+            )
+        )
+        return self.browse([row[0] for row in rows])
 
     @api.model
     def _create_card(self, program, referrer):

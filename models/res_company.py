@@ -49,6 +49,14 @@ class ResCompany(models.Model):
         help="How often each customer should hear from the company: a customer "
         "past it gets a check-in activity for the salesperson.",
     )
+    customer_responsible_id = fields.Many2one(
+        "res.users",
+        string="Responsible for Customers without a Salesperson",
+        domain="[('share', '=', False)]",
+        help="Gets the check-in and critical-health activities of the customers "
+        "who have no salesperson, without following them. Empty: nobody gets "
+        "them (the customers are listed by the filter Without Salesperson).",
+    )
 
     referral_assignment = fields.Selection(
         [

@@ -38,6 +38,9 @@ class ResConfigSettings(models.TransientModel):
     contact_cadence_days = fields.Integer(
         related="company_id.contact_cadence_days", readonly=False
     )
+    customer_responsible_id = fields.Many2one(
+        related="company_id.customer_responsible_id", readonly=False
+    )
 
     referral_assignment = fields.Selection(
         related="company_id.referral_assignment", readonly=False

@@ -2,10 +2,50 @@
 """Customers: what the concerns share. Each concern is in its own
 res_partner_*.py file."""
 
+import logging
+
+import psycopg2
+
 from odoo import api, models
+from odoo.exceptions import UserError
 from odoo.tools import SQL
 
 from .auto_init import create_empty_columns
+
+_logger = logging.getLogger(__name__)
+
+
+def _assignable(user):
+    """Whether ``user`` can be given a customer's activity: an active
+    internal user, not the superuser."""
+    return bool(
+        user and user.active and not user._is_superuser() and user._is_internal()
+    )
+
+
+def _create_each_if_needed(Activity, vals_list):
+    """The activities of ``vals_list``, created at once; if that fails, one
+    at a time, each in a savepoint, the failures logged."""
+    if not vals_list:
+        return Activity
+    try:
+        with Activity.env.cr.savepoint():
+            return Activity.create(vals_list)
+    except (UserError, psycopg2.Error) as error:
+        _logger.warning("Activities not created at once, one by one: %s", error)
+    created = Activity
+    for vals in vals_list:
+        try:
+            with Activity.env.cr.savepoint():
+                created |= Activity.create(vals)
+        except (UserError, psycopg2.Error) as error:
+            _logger.warning(
+                "Activity %s on customer %s not created: %s",
+                vals["summary"],
+                vals["res_id"],
+                error,
+            )
+    return created
 
 
 class ResPartner(models.Model):
@@ -49,27 +89,56 @@ class ResPartner(models.Model):
 
     def _schedule_owner_activities(self, activity_type, summary, deadline, note=None):
         """One activity of ``activity_type`` on each of these customers for
-        their salesperson (the administrator when they have none), created at
-        once and without one e-mail each (a batch may hold thousands on the
-        first run): they are in the owners' activities."""
+        their salesperson; for the company's responsible for customers
+        without a salesperson (Settings) when they have none, who does not
+        follow the customers for it; else none (never the administrator, nor
+        the superuser): the customers without a salesperson are listed
+        (filter *Without Salesperson*). Created at once and without one
+        e-mail each (a batch may hold thousands on the first run): they are
+        in the owners' activities. A batch that cannot be created is created
+        one customer at a time, each in a savepoint: a customer whose
+        activity fails is logged and the others get theirs."""
         model_id = self.env["ir.model"]._get_id("res.partner")
-        admin = self.env.ref("base.user_admin")
-        vals_list = []
+        owned, responsible, skipped = [], [], []
         for partner in self:
             owner = partner.user_id
+            vals_list = owned
+            if not _assignable(owner):
+                owner = (partner.company_id or self.env.company).customer_responsible_id
+                vals_list = responsible
+                if not _assignable(owner):
+                    skipped.append(partner.id)
+                    continue
             vals = {
                 "res_model_id": model_id,
                 "res_id": partner.id,
                 "activity_type_id": activity_type.id,
                 "summary": summary,
                 "date_deadline": deadline,
-                "user_id": (owner if owner and owner._is_internal() else admin).id,
+                "user_id": owner.id,
             }
             if note:
                 vals["note"] = note(partner)
             vals_list.append(vals)
-        return (
-            self.env["mail.activity"]
-            .with_context(mail_activity_quick_update=True)
-            .create(vals_list)
+        if skipped:
+            _logger.info(
+                "%s: %s customers without a salesperson nor a responsible, "
+                "no activity",
+                summary,
+                len(skipped),
+            )
+        Activity = self.env["mail.activity"].with_context(
+            mail_activity_quick_update=True
+        )
+        return _create_each_if_needed(Activity, owned) | _create_each_if_needed(
+            Activity.with_context(customer_value_no_follow=True), responsible
+        )
+
+    def message_subscribe(self, partner_ids=None, subtype_ids=None):
+        # the responsible for the customers without a salesperson gets their
+        # activities, not their messages (thousands of customers)
+        if self.env.context.get("customer_value_no_follow"):
+            return True
+        return super().message_subscribe(
+            partner_ids=partner_ids, subtype_ids=subtype_ids
         )

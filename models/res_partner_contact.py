@@ -11,7 +11,7 @@ from datetime import timedelta
 
 from psycopg2.errors import LockNotAvailable, SerializationFailure
 
-from odoo import api, fields, models
+from odoo import SUPERUSER_ID, api, fields, models
 from odoo.exceptions import ValidationError
 from odoo.tools import SQL
 
@@ -439,11 +439,25 @@ class ResPartner(models.Model):
                        SELECT 1 FROM mail_activity a
                         WHERE a.res_model = 'res.partner' AND a.res_id = p.id
                           AND a.activity_type_id = %(type)s)
+                   -- someone to give the check-in to: their salesperson, else
+                   -- the company's responsible (else nobody, and they would
+                   -- be selected again at each call)
+                   AND (EXISTS (
+                           SELECT 1 FROM res_users u
+                            WHERE u.id = p.user_id AND u.active AND NOT u.share
+                              AND u.id != %(superuser)s)
+                        OR EXISTS (
+                           SELECT 1 FROM res_company c
+                             JOIN res_users r ON r.id = c.customer_responsible_id
+                            WHERE c.id = COALESCE(p.company_id, %(company)s)
+                              AND r.active AND NOT r.share))
               ORDER BY p.id LIMIT %(limit)s
                 """,
                 customers=self._customers_query(),
                 today=today,
                 type=activity_type.id,
+                superuser=SUPERUSER_ID,
+                company=self.env.company.id,
                 limit=batch_size,
             )
         )

@@ -45,11 +45,13 @@ class ResPartner(models.Model):
         help="100 minus the points of the signals found (see the reasons).",
     )
     health_date = fields.Date(
-        string="Health Computed On",
+        string="Health Changed On",
         readonly=True,
         company_dependent=True,
         copy=False,
         groups="sales_team.group_sale_salesman",
+        help="When the status, score or plan last changed (the nightly "
+        "computation writes a customer only when they do).",
     )
     health_plan_family_id = fields.Many2one(
         "subscription.plan.family",
@@ -114,9 +116,10 @@ class ResPartner(models.Model):
         whole batch in one query per installed language; reasons, scores,
         statuses, the month's snapshot, the chatter note of a status change
         and the activity of a customer turning critical are written for the
-        batch at once (a constant number of queries per batch)."""
+        batch at once (a constant number of queries per batch). Returns the
+        customers whose row was written (their health changed)."""
         if not self:
-            return
+            return self
         company = self.env.company
         today = fields.Date.context_today(self)
         self.env.flush_all()  # the signals are read in SQL
@@ -160,7 +163,7 @@ class ResPartner(models.Model):
                 state = "healthy"
             results[partner.id] = (state, score)
         previous = {partner.id: partner.health_state for partner in self}
-        self._write_health(results, today)
+        written = self.browse(self._write_health(results, today))
         changed = {
             pid: (previous[pid], state)
             for pid, (state, _score) in results.items()
@@ -175,6 +178,7 @@ class ResPartner(models.Model):
         ]
         if turned_critical:
             self.browse(turned_critical)._schedule_health_activity()
+        return written
 
     def _health_signals(self, rules, today):
         """The signals of ``rules`` for the batch: {partner_id: [(rule_id,
@@ -244,7 +248,15 @@ class ResPartner(models.Model):
     def _write_health(self, results, today):
         """Scores, statuses, plans and the month's snapshots of the batch in
         the current company: two queries (the company-dependent values are
-        set for this company only, the other companies' kept)."""
+        set for this company only, the other companies' kept).
+
+        A customer's row is written only when its status, score or plan
+        changed (or on its first computation): ``res_partner`` is the table
+        users write all day, and a nightly rewrite of every customer would
+        lock their rows (and bloat the table) for nothing. ``health_date``
+        is thus the day the health last changed; the day it was last
+        computed is the snapshot's (``customer.health.snapshot.date``), which
+        the nightly job goes by. Returns the ids of the customers written."""
         company = self.env.company
         values = SQL(", ").join(
             SQL("(%s, %s, %s)", pid, state, score)
@@ -279,6 +291,13 @@ class ResPartner(models.Model):
                   FROM (VALUES %(values)s) AS v(id, state, score)
              LEFT JOIN plan ON plan.partner_id = v.id
                  WHERE p.id = v.id
+                   AND ((p.health_state ->> %(key)s),
+                        (p.health_score ->> %(key)s)::int,
+                        (p.health_plan_family_id ->> %(key)s)::int,
+                        (p.health_date ->> %(key)s) IS NULL)
+                       IS DISTINCT FROM
+                       (v.state, v.score, plan.plan_family_id, FALSE)
+             RETURNING p.id
                 """,
                 ids=tuple(results),
                 company=company.id,
@@ -287,16 +306,17 @@ class ResPartner(models.Model):
                 values=values,
             )
         )
+        written = [row[0] for row in self.env.cr.fetchall()]
         self.env.cr.execute(
             SQL(
                 """
                 INSERT INTO customer_health_snapshot
                        (partner_id, company_id, user_id, plan_family_id, month,
-                        state, score, contact_state,
+                        date, state, score, contact_state,
                         create_uid, write_uid, create_date, write_date)
                 SELECT p.id, %(company)s, p.user_id,
                        (p.health_plan_family_id ->> %(key)s)::int,
-                       %(month)s, v.state, v.score,
+                       %(month)s, %(today)s, v.state, v.score,
                        CASE WHEN p.next_contact_date > %(today)s THEN 'in_rhythm'
                             ELSE 'due' END,
                        %(uid)s, %(uid)s, now() at time zone 'UTC',
@@ -308,7 +328,7 @@ class ResPartner(models.Model):
                        user_id = EXCLUDED.user_id,
                        plan_family_id = EXCLUDED.plan_family_id,
                        contact_state = EXCLUDED.contact_state,
-                       write_date = EXCLUDED.write_date
+                       date = EXCLUDED.date, write_date = EXCLUDED.write_date
                 """,
                 month=today.replace(day=1),
                 company=company.id,
@@ -328,6 +348,7 @@ class ResPartner(models.Model):
             ]
         )
         self.env["customer.health.snapshot"].invalidate_model()
+        return written
 
     def _health_langs(self):
         """The language each customer's reasons and notes are written in:
@@ -386,45 +407,43 @@ class ResPartner(models.Model):
     def _cron_compute_health(self, batch_size=1000):
         """Recompute, by batches, the customers not computed today in each
         company (its own customers and the shared ones with documents in it);
-        the cron commits and calls again while some remain
-        (``_notify_progress``), so an interrupted run goes on where it
+        the cron commits and calls again while some may remain (a full batch:
+        ``_notify_progress``, not counted, each count would read every
+        customer's snapshots again), so an interrupted run goes on where it
         stopped."""
         today = fields.Date.context_today(self)
         self.env.flush_all()
         batch, done = self.browse(), 0
-        pending = {}
         for company in self.env["res.company"].sudo().search([], order="id"):
-            key = str(company.id)
-            pending[company] = SQL(
-                """
-                  FROM res_partner p
-                 WHERE p.id IN (%(customers)s) AND p.active
-                   AND (p.company_id IS NULL OR p.company_id = %(company)s)
-                   AND ((p.health_date ->> %(key)s) IS NULL
-                        OR (p.health_date ->> %(key)s)::date < %(today)s)
-                """,
-                customers=self._customers_query(company=company),
-                company=company.id,
-                key=key,
-                today=today,
-            )
-            if done < batch_size:
-                rows = self.env.execute_query(
-                    SQL(
-                        "SELECT p.id %s ORDER BY p.id LIMIT %s",
-                        pending[company],
-                        batch_size - done,
-                    )
+            if done >= batch_size:
+                break
+            rows = self.env.execute_query(
+                SQL(
+                    """
+                    SELECT p.id FROM res_partner p
+                     WHERE p.id IN (%(customers)s) AND p.active
+                       AND (p.company_id IS NULL OR p.company_id = %(company)s)
+                       AND COALESCE((
+                           -- one lookup per customer in its own snapshots: a
+                           -- join would be planned on the month's statistics,
+                           -- stale on the first run of a month
+                           SELECT max(s.date) FROM customer_health_snapshot s
+                            WHERE s.partner_id = p.id
+                              AND s.company_id = %(company)s
+                       ), '-infinity') < %(today)s
+                  ORDER BY p.id LIMIT %(limit)s
+                    """,
+                    customers=self._customers_query(company=company),
+                    company=company.id,
+                    today=today,
+                    limit=batch_size - done,
                 )
-                todo = self.browse([row[0] for row in rows])
-                todo.with_company(company)._compute_health()
-                batch |= todo
-                done += len(todo)
-        remaining = 0
-        if done >= batch_size:
-            remaining = sum(
-                self.env.execute_query(SQL("SELECT count(*) %s", query))[0][0]
-                for query in pending.values()
             )
-        self.env["ir.cron"]._notify_progress(done=done, remaining=remaining)
+            todo = self.browse([row[0] for row in rows])
+            todo.with_company(company)._compute_health()
+            batch |= todo
+            done += len(todo)
+        self.env["ir.cron"]._notify_progress(
+            done=done, remaining=int(done >= batch_size)
+        )
         return batch

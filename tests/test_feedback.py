@@ -444,7 +444,9 @@ class TestFeedbackTriggers(SubscriptionCommon):
         Touchpoint = self.env["customer.feedback.touchpoint"]
         Touchpoint._catch_up_sales_confirmed()
         Touchpoint._catch_up_sales_confirmed()
-        request = self._requests("sale_confirmed")
+        request = self._requests("sale_confirmed").filtered(
+            lambda r: r.res_id == order.id
+        )
         self.assertEqual(len(request), 1)
         self.assertEqual((request.res_model, request.res_id), ("sale.order", order.id))
         self.assertEqual(request.partner_id, self.customer)
@@ -473,7 +475,9 @@ class TestFeedbackTriggers(SubscriptionCommon):
             ],
         )
         self.env["customer.feedback"]._cron_send_requests()
-        request = self._requests("sale_confirmed")
+        request = self._requests("sale_confirmed").filtered(
+            lambda r: r.res_id in orders.ids
+        )
         self.assertEqual(request.res_id, late.id)
         # the same job sends it
         self.assertEqual(request.state, "sent")
