@@ -18,7 +18,9 @@ class CustomerFeedback(models.Model):
         the touchpoint's responsible, else the company's (for feedback, then
         for the customers without a salesperson), else the manager
         who made the touchpoint; never the public user who answered from the
-        e-mail, nor the superuser. The administrator as a last resort."""
+        e-mail, nor the superuser. As a last resort a sales manager of the
+        company (the administrator in most databases; a deleted administrator
+        does not stop the answer)."""
         self.ensure_one()
         candidates = (
             self.user_id,
@@ -28,7 +30,13 @@ class CustomerFeedback(models.Model):
             self.touchpoint_id.create_uid,
             self.env.user,
         )
-        for user in candidates:
+        managers = (
+            self.env.ref("sales_team.group_sale_manager")
+            .sudo()
+            .users.filtered(lambda user: self.company_id in user.company_ids)
+            .sorted("id")
+        )
+        for user in (*candidates, *managers):
             if (
                 user
                 and user.active

@@ -55,6 +55,11 @@ class CustomerVoucher(models.Model):
     _check_company_auto = True
 
     # Identity
+    # given at creation (the portal mixin makes it on the first link, a
+    # write that two reminders of one voucher sent at once would collide on)
+    access_token = fields.Char(
+        copy=False, default=lambda self: secrets.token_urlsafe(32)
+    )
     code = fields.Char(
         required=True,
         readonly=True,

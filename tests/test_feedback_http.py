@@ -112,6 +112,24 @@ class TestFeedbackHttp(HttpCase):
         self.assertEqual(notice.author_id, self.env.ref("base.partner_root"))
         self.assertTrue(notice.email_from)
 
+    def test_followup_without_administrator_goes_to_a_sales_manager(self):
+        """Nobody set and the administrator archived (or deleted): a sales
+        manager of the company follows up, never the public user who answered
+        nor the superuser."""
+        manager = new_test_user(
+            self.env, login="followup_manager", groups="sales_team.group_sale_manager"
+        )
+        self.env.ref("base.user_admin").active = False
+        page = self.url_open(f"/feedback/{self.feedback.access_token}/3").text
+        self.url_open(
+            f"/feedback/{self.feedback.access_token}/submit",
+            data={"csrf_token": self._csrf(page), "score": "3"},
+        )
+        self.feedback.invalidate_recordset()
+        self.assertEqual(self.feedback.followup_state, "open")
+        self.assertEqual(self.feedback.followup_user_id, manager)
+        self.assertEqual(self.feedback.activity_ids.user_id, manager)
+
     def test_post_without_csrf_is_refused(self):
         response = self.url_open(
             f"/feedback/{self.feedback.access_token}/submit", data={"score": "9"}

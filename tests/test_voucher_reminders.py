@@ -218,6 +218,22 @@ class TestVoucherReminders(VoucherCommon):
             log,
         )
 
+    def test_a_reminder_writes_no_link_token(self):
+        """The voucher's link token is made with the voucher: reminders (two
+        at once, by hand and by the job) only read it."""
+        token = self.voucher.access_token
+        self.assertTrue(token)
+        self.voucher.flush_recordset()
+        with self.assertQueryCount(0):
+            self.voucher._portal_ensure_token()
+        action = self.voucher.with_user(self.salesman).action_send_reminder()
+        Form(
+            self.env["mail.compose.message"]
+            .with_user(self.salesman)
+            .with_context(**action["context"])
+        ).save().action_send_mail()
+        self.assertEqual(self.voucher.access_token, token)
+
     def test_send_reminder_by_hand_counts(self):
         # the voucher's salesperson sends it from the form, through the composer
         action = self.voucher.with_user(self.salesman).action_send_reminder()
