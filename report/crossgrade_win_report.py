@@ -12,6 +12,19 @@ class CrossgradeWinReport(models.Model):
     _description = "Crossgrade Wins Analysis"
     _auto = False
     _order = "date desc"
+    # what the view reads: flushed before it is searched
+    _depends = {
+        "sale.order": ["date_order", "state", "user_id", "company_id", "currency_rate"],
+        "sale.order.line": [
+            "order_id",
+            "crossgrade_origin_id",
+            "crossgrade_qty",
+            "crossgrade_discount",
+            "price_subtotal",
+        ],
+        "crossgrade.origin": ["competitor_id", "competitor_product_id", "partner_id"],
+        "res.company": ["currency_id"],
+    }
 
     date = fields.Datetime(string="Order Date", readonly=True)
     order_id = fields.Many2one("sale.order", readonly=True)
