@@ -8,6 +8,7 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import format_date
 
+from .assignee import first_given_work
 from .auto_init import create_empty_columns
 from .optional_float import OptionalFloat
 
@@ -178,16 +179,10 @@ class CrmLead(models.Model):
         """Who offers again: the lost lead's salesperson if still active and
         in its company, else the team leader; never the superuser."""
         self.ensure_one()
-        company = self.company_id
-        for user in (self.user_id, self.team_id.user_id):
-            if (
-                user.active
-                and user._is_internal()
-                and not user._is_superuser()
-                and (not company or company in user.company_ids)
-            ):
-                return user
-        return self.env["res.users"]
+        return (
+            first_given_work((self.user_id, self.team_id.user_id), self.company_id)
+            or self.env["res.users"]
+        )
 
     def _reoffer_activity_user(self, user):
         """Whom the "Re-offer" activity goes to: the new lead's salesperson
@@ -197,15 +192,12 @@ class CrmLead(models.Model):
         job. Nobody else."""
         self.ensure_one()
         company = self.company_id or self.env.company
-        for candidate in (user, company.feedback_followup_user_id, self.create_uid):
-            if (
-                candidate.active
-                and candidate._is_internal()
-                and not candidate._is_superuser()
-                and company in candidate.company_ids
-            ):
-                return candidate
-        return self.env["res.users"]
+        return (
+            first_given_work(
+                (user, company.feedback_followup_user_id, self.create_uid), company
+            )
+            or self.env["res.users"]
+        )
 
     def _reoffer(self, safe=False):
         """Create the new opportunity of each lost lead ``self``, with a

@@ -7,6 +7,7 @@ from datetime import timedelta
 from odoo import fields, models
 from odoo.exceptions import UserError, ValidationError
 
+from .assignee import first_given_work
 from .formatting import format_date
 
 
@@ -31,20 +32,13 @@ class CustomerFeedback(models.Model):
             self.env.user,
         )
         managers = (
-            self.env.ref("sales_team.group_sale_manager")
-            .sudo()
-            .users.filtered(lambda user: self.company_id in user.company_ids)
-            .sorted("id")
+            self.env.ref("sales_team.group_sale_manager").sudo().users.sorted("id")
         )
-        for user in (*candidates, *managers):
-            if (
-                user
-                and user.active
-                and user._is_internal()
-                and not user._is_superuser()
-            ):
-                return user
-        return self.env.ref("base.user_admin")
+        return (
+            first_given_work(candidates)
+            or first_given_work(managers, self.company_id)
+            or self.env.ref("base.user_admin")
+        )
 
     def _open_followup(self):
         self.ensure_one()

@@ -11,6 +11,7 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL
 
+from .assignee import first_given_work
 from .cron_batch import write_by_batches
 from .customer_feedback import THROTTLING_STATES
 from .mail_batch import send_mail_batch_safely
@@ -259,14 +260,16 @@ class CustomerFeedback(models.Model):
         responsible, else the company's, else the manager who made the
         touchpoint; never the superuser. Nobody when none is active."""
         self.ensure_one()
-        for user in (
-            self.touchpoint_id.followup_user_id,
-            self.company_id.feedback_followup_user_id,
-            self.touchpoint_id.create_uid,
-        ):
-            if user.active and user._is_internal() and not user._is_superuser():
-                return user
-        return self.env["res.users"]
+        return (
+            first_given_work(
+                (
+                    self.touchpoint_id.followup_user_id,
+                    self.company_id.feedback_followup_user_id,
+                    self.touchpoint_id.create_uid,
+                )
+            )
+            or self.env["res.users"]
+        )
 
     def _notify_not_sent(self):
         """One to-do for the touchpoint's responsible on each request not

@@ -10,6 +10,7 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError, ValidationError
 from odoo.tools import email_normalize, plaintext2html, single_email_re
 
+from .assignee import can_be_given_work
 from .customer_referral import PUBLIC_KEYS, phone_key
 
 # The same names given again on the portal within this many seconds (a
@@ -293,13 +294,7 @@ class CustomerReferral(models.Model):
     def _can_take_lead(self, user):
         """Whether ``user`` may be given a lead of the referral's company
         (and its first call): an active employee of it, not the superuser."""
-        return bool(
-            user
-            and user.active
-            and user._is_internal()
-            and not user._is_superuser()
-            and self.company_id in user.company_ids
-        )
+        return can_be_given_work(user, self.company_id)
 
     def _create_lead(self):
         self.ensure_one()

@@ -10,17 +10,10 @@ from odoo import api, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL
 
+from .assignee import can_be_given_work
 from .auto_init import create_empty_columns
 
 _logger = logging.getLogger(__name__)
-
-
-def _assignable(user):
-    """Whether ``user`` can be given a customer's activity: an active
-    internal user, not the superuser."""
-    return bool(
-        user and user.active and not user._is_superuser() and user._is_internal()
-    )
 
 
 def _create_each_if_needed(Activity, vals_list):
@@ -103,10 +96,10 @@ class ResPartner(models.Model):
         for partner in self:
             owner = partner.user_id
             vals_list = owned
-            if not _assignable(owner):
+            if not can_be_given_work(owner):
                 owner = (partner.company_id or self.env.company).customer_responsible_id
                 vals_list = responsible
-                if not _assignable(owner):
+                if not can_be_given_work(owner):
                     skipped.append(partner.id)
                     continue
             vals = {
