@@ -264,8 +264,7 @@ class CustomerFeedbackTouchpoint(models.Model):
         if trigger not in self._triggers_in_use() or not documents:
             return self.env["customer.feedback"]
         touchpoints = self.sudo().search([("trigger", "=", trigger)])
-        Feedback = self.env["customer.feedback"].sudo()
-        requests = Feedback
+        requests = self.env["customer.feedback"].sudo()
         for document in documents:
             company = (
                 document.company_id if "company_id" in document else self.env.company
@@ -274,23 +273,30 @@ class CustomerFeedbackTouchpoint(models.Model):
             for touchpoint in touchpoints:
                 if touchpoint.company_id and touchpoint.company_id != company:
                     continue
-                if not contact:
-                    continue
-                try:
-                    with self.env.cr.savepoint():
-                        requests |= Feedback.browse(
-                            Feedback.with_company(company).request_feedback(
-                                touchpoint.id, contact.id, document._name, document.id
-                            )
-                        )
-                except (AccessError, UserError, ValidationError) as error:
-                    _logger.warning(
-                        "Feedback at %s for %s not requested: %s",
-                        touchpoint.display_name,
-                        document.display_name,
-                        error,
-                    )
+                if contact:
+                    requests |= touchpoint._request_about(document, contact, company)
         return requests
+
+    def _request_about(self, document, contact, company):
+        """Ask ``contact`` at this touchpoint about ``document``: the new
+        request, or none when it cannot be made (logged: the business flow or
+        the job goes on)."""
+        Feedback = self.env["customer.feedback"].sudo()
+        try:
+            with self.env.cr.savepoint():
+                return Feedback.browse(
+                    Feedback.with_company(company).request_feedback(
+                        self.id, contact.id, document._name, document.id
+                    )
+                )
+        except (AccessError, UserError, ValidationError) as error:
+            _logger.warning(
+                "Feedback at %s for %s not requested: %s",
+                self.display_name,
+                document.display_name,
+                error,
+            )
+            return Feedback
 
     @api.model
     def _catch_up_sales_confirmed(self, batch_size=500, days=7):
@@ -327,28 +333,14 @@ class CustomerFeedbackTouchpoint(models.Model):
                 limit=batch_size,
             )
         )
-        Feedback = self.env["customer.feedback"].sudo()
-        requests = Feedback
+        requests = self.env["customer.feedback"].sudo()
         orders = self.env["sale.order"].sudo().browse([row[0] for row in rows])
         for order, (_order_id, touchpoint_ids) in zip(orders, rows, strict=True):
             contact = order.partner_id._main_feedback_contact()
             if not contact:
                 continue
             for touchpoint in self.sudo().browse(touchpoint_ids):
-                try:
-                    with self.env.cr.savepoint():
-                        requests |= Feedback.browse(
-                            Feedback.with_company(order.company_id).request_feedback(
-                                touchpoint.id, contact.id, order._name, order.id
-                            )
-                        )
-                except (AccessError, UserError, ValidationError) as error:
-                    _logger.warning(
-                        "Feedback at %s for %s not requested: %s",
-                        touchpoint.display_name,
-                        order.display_name,
-                        error,
-                    )
+                requests |= touchpoint._request_about(order, contact, order.company_id)
         return requests, len(rows) == batch_size
 
     def _cron_periodic_requests(self, batch_size=500):
