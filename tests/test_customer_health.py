@@ -59,6 +59,25 @@ class TestCustomerHealth(SubscriptionCommon):
             feedback.record_answer(score, source="staff")
         return feedback
 
+    def _overdue_invoice(self):
+        """A posted invoice of the customer, 3,400.00 due 20 days ago."""
+        due = fields.Date.today() - timedelta(days=20)
+        invoice = self.env["account.move"].create(
+            {
+                "move_type": "out_invoice",
+                "partner_id": self.customer.id,
+                "invoice_date": due,
+                "invoice_date_due": due,
+                "invoice_line_ids": [
+                    Command.create(
+                        {"name": "Consulting", "price_unit": 3400.0, "tax_ids": []}
+                    )
+                ],
+            }
+        )
+        invoice.action_post()
+        return invoice
+
     def test_a_customer_without_signals_is_healthy(self):
         self._subscription()
         self._health()
@@ -358,21 +377,7 @@ class TestCustomerHealth(SubscriptionCommon):
         )
 
     def test_invoices_overdue(self):
-        due = fields.Date.today() - timedelta(days=20)
-        invoice = self.env["account.move"].create(
-            {
-                "move_type": "out_invoice",
-                "partner_id": self.customer.id,
-                "invoice_date": due,
-                "invoice_date_due": due,
-                "invoice_line_ids": [
-                    Command.create(
-                        {"name": "Consulting", "price_unit": 3400.0, "tax_ids": []}
-                    )
-                ],
-            }
-        )
-        invoice.action_post()
+        invoice = self._overdue_invoice()
         self._subscription()
         self._health()
         [reason] = self._reasons("invoices_overdue")
@@ -519,21 +524,7 @@ class TestCustomerHealth(SubscriptionCommon):
             company_ids=[Command.set(company_2.ids)],
         )
         # the first company: an overdue invoice and an unhappy answer
-        due = fields.Date.today() - timedelta(days=20)
-        invoice = self.env["account.move"].create(
-            {
-                "move_type": "out_invoice",
-                "partner_id": self.customer.id,
-                "invoice_date": due,
-                "invoice_date_due": due,
-                "invoice_line_ids": [
-                    Command.create(
-                        {"name": "Consulting", "price_unit": 3400.0, "tax_ids": []}
-                    )
-                ],
-            }
-        )
-        invoice.action_post()
+        invoice = self._overdue_invoice()
         self._answer(2, fields.Datetime.now() - timedelta(days=3))
         # the second company: two unused vouchers, in euros
         voucher_type = self.env["customer.voucher.type"].create(
