@@ -155,9 +155,7 @@ class ResPartner(models.Model):
             self.browse(partner_ids).with_company(company)._refresh_health()
 
     @api.model
-    def _contacts_since_query(
-        self, since=None, meetings_only=False, message_ids=None, touched_since=None
-    ):
+    def _contacts_since_query(self, since=None, message_ids=None, touched_since=None):
         """(customer, last day) of what counts as a contact, since ``since`` (or
         ever): e-mails to or from the customer's contacts and messages to them
         (not internal notes), activities done on the customer (not the
@@ -168,9 +166,7 @@ class ResPartner(models.Model):
         message ids (read by the primary key: ``mail_message`` is large and its
         dates have no index), and ``touched_since``: the meetings held, created
         or changed and the feedback answered since then."""
-        if meetings_only:
-            since_msg = SQL("AND false")
-        elif message_ids:
+        if message_ids:
             since_msg = SQL("AND m.id > %s AND m.id <= %s", *message_ids)
         elif since:
             since_msg = SQL("AND m.date >= %s", since)
@@ -229,7 +225,7 @@ class ResPartner(models.Model):
                  UNION ALL
                 SELECT f.partner_id, f.date_answered::date
                   FROM customer_feedback f
-                 WHERE f.state = 'answered' %(since_feedback)s %(meetings_only)s
+                 WHERE f.state = 'answered' %(since_feedback)s
               ) t
               JOIN res_partner c ON c.id = t.partner_id
              WHERE NOT EXISTS (SELECT 1 FROM res_users u
@@ -239,14 +235,13 @@ class ResPartner(models.Model):
             since_msg=since_msg,
             since_event=since_event,
             since_feedback=since_feedback,
-            meetings_only=SQL("AND false") if meetings_only else SQL(""),
             now=fields.Datetime.now(),
             check_in=check_in.id if check_in else None,
             root=root.id if root else None,
         )
 
     @api.model
-    def _backfill_last_contact(self, since=None, meetings_only=False, **ranges):
+    def _backfill_last_contact(self, since=None, **ranges):
         """Set the last contact dates from what happened (since ``since``, or
         ever: at install), in one query (``ranges``: see
         ``_contacts_since_query``). Returns the ``(customer id, day)`` of the
@@ -264,7 +259,7 @@ class ResPartner(models.Model):
                    AND (p.last_contact_date IS NULL OR p.last_contact_date < last.day)
              RETURNING p.id, last.day
                 """,
-                contacts=self._contacts_since_query(since, meetings_only, **ranges),
+                contacts=self._contacts_since_query(since, **ranges),
             )
         )
         moved = self.env.cr.fetchall()
