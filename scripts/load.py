@@ -39,6 +39,7 @@ from collections import Counter, defaultdict
 import psycopg2
 
 CSRF = re.compile(r'name="csrf_token"\s+value="([^"]+)"')
+STAMP = re.compile(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d+ \d+ ")
 TOKEN = re.compile(r"/feedback/([A-Za-z0-9_-]{20,64})/")
 
 
@@ -467,10 +468,7 @@ class Run:
                 "order_line": [(0, 0, {"product_id": self.seat, "product_uom_qty": 3})],
             },
         )
-        if self.timed(
-            "crossgrade_confirm", sales, "sale.order", "action_confirm", [order]
-        ):
-            self.created["orders"].append(order)
+        self.timed("crossgrade_confirm", sales, "sale.order", "action_confirm", [order])
 
     def change_plan(self, sales, sub, plan):
         # a downgrade applies now too (not at the renewal): each change is
@@ -525,8 +523,8 @@ class Run:
             self.created["referrals"].append(name)
         elif result and result[0] == 200 and "o_referral_error" not in result[1]:
             # refused, the row kept filled in with its reason (e.g. the
-            # customer's daily cap of names reached): nothing to record
-            self.created["refused"].append(name)
+            # customer's daily cap of names reached): nothing recorded
+            return
         else:
             self.errors.append(
                 f"referral_submit: HTTP {result and result[0]}, name not shown"
@@ -608,14 +606,11 @@ def check(run, args, sink, log_start):
     doubled = [n for n, c in counted.items() if c != 1]
     if lost or doubled:
         problems.append(f"referrals lost {lost[:3]} or doubled {doubled[:3]}")
-    # each order confirmed once, each request and reminder e-mailed once
+    # each request and reminder e-mailed once
     tokens = Counter()
-    subjects = Counter()
-    for rcpts, data in sink.mails:
+    for _rcpts, data in sink.mails:
         text = data.decode(errors="replace")
         tokens.update(set(TOKEN.findall(text)))
-        subject = re.search(r"^Subject: (.*)$", text, re.M)
-        subjects[(tuple(rcpts), subject and subject.group(1))] += 1
     doubled_tokens = [t for t, c in tokens.items() if c > 1]
     if doubled_tokens:
         problems.append(f"{len(doubled_tokens)} feedback requests e-mailed twice")
@@ -649,43 +644,37 @@ def check_log(path, start):
         log.seek(start)
         lines = log.readlines()
     retries = sum("tries left, try again" in line for line in lines)
+    # one entry per log record: its first line and the traceback under it
+    records = []
+    for line in lines:
+        if STAMP.match(line) or not records:
+            records.append([line])
+        else:
+            records[-1].append(line)
     bad = []
-    skip_until = -1
     mail_queue_races = 0
-    for number, line in enumerate(lines):
-        if number <= skip_until:
-            continue
-        if "Failed processing mail queue" in line:
+    for record in records:
+        head = record[0]
+        text = "".join(record)
+        if (
+            "odoo.addons.mail.models.mail_mail:" in head
+            and "MissingError" in text
+            and "Record: mail.mail(" in text
+        ):
             # stock Odoo: its mail queue job took a mail that the request
             # which created it sent and deleted at once (force_send): the
-            # mail went out once; the job logs the MissingError and goes on
-            end = next(
-                (
-                    i
-                    for i in range(number + 1, len(lines))
-                    if re.match(r"\d{4}-\d\d-\d\d \d", lines[i])
-                ),
-                len(lines),
-            )
-            if any(
-                "MissingError" in text or "Record: mail.mail(" in text
-                for text in lines[number:end]
-            ):
-                mail_queue_races += 1
-                skip_until = end - 1
-                continue
-        if "odoo.sql_db: bad query" in line and any(
-            "could not serialize access" in following
-            for following in lines[number + 1 : number + 3]
-        ):
+            # mail went out once; the job logs a MissingError and goes on
+            mail_queue_races += "Failed processing mail queue" in head
+            continue
+        if "odoo.sql_db: bad query" in head and "could not serialize access" in text:
             continue  # a serialization failure Odoo retries: counted above
         if (
-            " ERROR " in line
-            or " CRITICAL " in line
-            or "Traceback" in line
-            or "retrying with a read/write cursor" in line
+            " ERROR " in head
+            or " CRITICAL " in head
+            or "Traceback" in text
+            or "retrying with a read/write cursor" in head
         ):
-            bad.append(line.rstrip())
+            bad.append(head.rstrip())
     return retries, mail_queue_races, bad
 
 
