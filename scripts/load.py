@@ -424,9 +424,15 @@ class Run:
             elif kind == 3:
                 self.referral(portal)
             elif kind == 4:
-                if self.vouchers:
+                # each client reminds its own vouchers: the clients all act
+                # as one manager, and one person sending two reminders on one
+                # voucher in the same instant (stock Odoo then subscribes the
+                # author twice: "a partner cannot follow twice the same
+                # object") is a double click the web client prevents
+                own_vouchers = self.vouchers[index :: self.args.clients]
+                if own_vouchers:
                     self.timed(
-                        "reminder", self.remind, manager, secrets.choice(self.vouchers)
+                        "reminder", self.remind, manager, secrets.choice(own_vouchers)
                     )
                 contact = self.pop_contact()
                 if contact:
