@@ -19,6 +19,7 @@ SIGNALS = [
     ("no_contact", "No contact"),
     ("invoices_overdue", "Invoices overdue"),
     ("trial_ending", "Trial ending"),
+    ("no_recurring_element", "No recurring element"),
 ]
 
 
@@ -461,4 +462,37 @@ class CustomerHealthRule(models.Model):
                 )
             ]
             for partner_id, subscription_id, end in rows
+        }
+
+    def _signal_no_recurring_element(self, ids, today):
+        """A confirmed order within the window (365 days unless set) and no
+        subscription in progress: the customer buys without any recurring
+        element. Points to the latest such order."""
+        rows = self._rows(
+            SQL(
+                """
+                SELECT p.commercial_partner_id,
+                       (array_agg(o.id ORDER BY o.date_order DESC, o.id DESC))[1]
+                  FROM sale_order o
+                  JOIN res_partner p ON p.id = o.partner_id
+                 WHERE p.commercial_partner_id IN %(ids)s
+                   AND o.state = 'sale'
+                   AND o.company_id = %(company)s
+                   AND o.date_order >= %(since)s
+                   AND NOT EXISTS (
+                        SELECT 1 FROM sale_subscription s
+                         WHERE s.commercial_partner_id = p.commercial_partner_id
+                           AND s.company_id = %(company)s
+                           AND s.revenue_active)
+              GROUP BY p.commercial_partner_id
+                """,
+                ids=ids,
+                company=self.env.company.id,
+                since=today - timedelta(days=self.window_days or 365),
+            )
+        )
+        name = self.env._("Buys without any subscription")
+        return {
+            partner_id: [(name, self.points, "sale.order", order_id)]
+            for partner_id, order_id in rows
         }

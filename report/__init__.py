@@ -1,5 +1,6 @@
 from . import (
     crossgrade_win_report,
+    customer_companion_attach_report,
     customer_feedback_report,
     sale_subscription_mrr_report,
 )

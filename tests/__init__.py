@@ -38,6 +38,8 @@ from . import (
     test_migration,
     test_odoo_compat,
     test_readonly_routes,
+    test_recurring_companion,
+    test_recurring_companion_ui,
     test_referral_http,
     test_referral_reward_concurrency,
     test_rights_xmlrpc,

@@ -136,7 +136,49 @@ def sample_records(env, company, owner, label=""):
         }
     )
     referral.lead_id.user_id = owner
+    # a quotation of a one-off product with a recurring companion
+    companion = env["product.product"].create(
+        {
+            "name": f"M Care{label}",
+            "list_price": 5.0,
+            "subscribable": True,
+            "subscription_template_id": subscription.template_id.id,
+            "taxes_id": False,
+        }
+    )
+    device = env["product.product"].create(
+        {
+            "name": f"M Device{label}",
+            "list_price": 100.0,
+            "taxes_id": False,
+            "recurring_companion_ids": [Command.set(companion.product_tmpl_id.ids)],
+        }
+    )
+    quotation = env["sale.order"].create(
+        {
+            "partner_id": customer.id,
+            "user_id": owner.id,
+            "company_id": company.id,
+            "order_line": [Command.create({"product_id": device.id})],
+        }
+    )
+    # a confirmed order of it without the companion: one row of the attach rate
+    sold = env["sale.order"].create(
+        {
+            "partner_id": customer.id,
+            "user_id": owner.id,
+            "company_id": company.id,
+            "order_line": [Command.create({"product_id": device.id})],
+        }
+    )
+    sold.action_confirm()
+    env.flush_all()  # the attach rate is an SQL view
     return {
+        "sale.order": quotation,
+        "companion": companion,
+        "customer.companion.attach.report": env[
+            "customer.companion.attach.report"
+        ].browse(sold.order_line.id),
         "customer.referral": referral,
         "customer.feedback.touchpoint": touchpoint,
         "customer.feedback": feedback,

@@ -25,6 +25,7 @@ ACL = {
     "crossgrade.migration": DOCUMENT,
     "crossgrade.migration.check": DOCUMENT,
     "crossgrade.win.report": LOG,
+    "customer.companion.attach.report": LOG,
     "subscription.plan.family": CATALOGUE,
     "subscription.plan.feature": CATALOGUE,
     "subscription.plan.feature.value": CATALOGUE,
@@ -91,6 +92,7 @@ OWNED = {
     "customer.feedback",
     "customer.feedback.report",
     "customer.referral",
+    "customer.companion.attach.report",
 }
 # Public actions on a colleague's records: who may run them.
 ACTIONS = {
@@ -109,6 +111,7 @@ ACTIONS = {
     ("customer.referral", "action_view_lead"): {"all", "manager"},
     ("customer.referral", "action_qualify"): {"all", "manager"},
     ("customer.referral", "action_erase_personal_data"): {"manager"},
+    ("sale.order", "action_add_recurring_companion"): {"all", "manager"},
 }
 # Fields of the addon's models that only some users read: the referral's deal,
 # rejection reason, salesperson, rewards and figures are the sales team's (the
@@ -282,6 +285,9 @@ class TestAccessMatrix(TransactionCase):
                 effective_date=fields.Date.context_today(sub),
             ),
             "action_redeem": lambda voucher: voucher.action_redeem(note="Course"),
+            "action_add_recurring_companion": lambda order: (
+                order.action_add_recurring_companion(records["companion"].id)
+            ),
             "record_answer": lambda feedback: feedback.record_answer(3),
             "action_resolve_followup": lambda feedback: (
                 feedback.sudo()._apply_answer(3, None, "staff"),

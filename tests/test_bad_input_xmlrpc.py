@@ -220,6 +220,45 @@ class TestBadInputXmlrpc(XmlrpcCase):
             ),
             ("customer.value.goal", "action_refresh", [[UNKNOWN_ID]], {}),
         ]
+        quotation = self.records["sale.order"]
+        companion = self.records["companion"].id
+        calls += [
+            (
+                "sale.order",
+                "action_add_recurring_companion",
+                [quotation.ids, bad],
+                {},
+            )
+            for bad in ("abc", None, [], UNKNOWN_ID, -3, 2.5, [companion], {"id": 1})
+        ] + [
+            ("sale.order", "action_add_recurring_companion", [[], companion], {}),
+            (
+                "sale.order",
+                "action_add_recurring_companion",
+                [[UNKNOWN_ID], companion],
+                {},
+            ),
+            ("sale.order", "action_add_recurring_companion", [quotation.ids], {}),
+            (
+                "sale.order",
+                "action_add_recurring_companion",
+                [quotation.ids, self.records["plan"].id],
+                {},
+            ),
+            (
+                "product.product",
+                "action_add_to_quotation_as_companion",
+                [[companion]],
+                {},
+            ),
+            (
+                "product.product",
+                "action_add_to_quotation_as_companion",
+                [[UNKNOWN_ID]],
+                {},
+            ),
+        ]
+        lines = quotation.order_line
         state = sub.sudo().read(["mrr", "plan_product_id"])[0]
         referral = self.records["customer.referral"]
         referral_state = referral.sudo().read(["name", "qualified_date", "email"])[0]
@@ -229,6 +268,8 @@ class TestBadInputXmlrpc(XmlrpcCase):
             )
         sub.invalidate_recordset()
         self.assertEqual(sub.sudo().read(["mrr", "plan_product_id"])[0], state)
+        quotation.invalidate_recordset()
+        self.assertEqual(quotation.order_line, lines)
         referral.invalidate_recordset()
         self.assertEqual(
             referral.sudo().read(["name", "qualified_date", "email"])[0],
