@@ -170,6 +170,19 @@ SCREENS = [
         ".o_pivot table",
     ),
     (
+        "recurring_suggestion",
+        action(
+            "sale.action_quotations_with_onboarding",
+            ref("customer_value.sale_order_appliance_quotation_demo"),
+        ),
+        "button[name=action_add_to_quotation_as_companion]",
+    ),
+    (
+        "companion_attach_rate",
+        action("customer_value.customer_companion_attach_report_action"),
+        ".o_pivot table",
+    ),
+    (
         "dashboard",
         "/odoo/action-spreadsheet_dashboard.ir_actions_dashboard_action",
         ".o_spreadsheet_dashboard_action .o_search_panel",
