@@ -67,6 +67,7 @@
         "views/customer_value_goal_views.xml",
         "views/customer_referral_views.xml",
         "views/customer_referral_portal_templates.xml",
+        "views/referral_invitation_templates.xml",
         "wizards/customer_feedback_resolve_wizard_views.xml",
         "wizards/customer_feedback_answer_wizard_views.xml",
         "views/customer_feedback_views.xml",
@@ -85,6 +86,7 @@
     "assets": {
         "web.assets_backend": [
             "customer_value/static/src/js/*.js",
+            "customer_value/static/src/xml/*.xml",
         ],
         "web.assets_tests": [
             "customer_value/static/tests/tours/*.js",

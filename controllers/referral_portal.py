@@ -5,7 +5,7 @@ from odoo.addons.portal.controllers.portal import pager as portal_pager
 from odoo.exceptions import ValidationError
 from odoo.http import request
 
-from ..models.customer_referral import PUBLIC_KEYS
+from ..models.customer_referral import PORTAL_SOURCES, PUBLIC_KEYS
 
 REFERRALS_PER_PAGE = 20
 # rows of the form: the customer is asked for three names or more
@@ -14,6 +14,8 @@ FORM_ROWS = 5
 LINE_KEYS = tuple(key for key in PUBLIC_KEYS if key != "consent")
 # what became of the names sent, shown once on the page the form redirects to
 SESSION_KEY = "customer_value_referral_outcome"
+# Odoo's cookie of the UTM medium of the link the customer came by (utm)
+UTM_MEDIUM_COOKIE = "odoo_utm_medium"
 
 
 class ReferralPortal(CustomerPortal):
@@ -47,6 +49,13 @@ class ReferralPortal(CustomerPortal):
                 lines.append(line)
         return lines
 
+    @staticmethod
+    def _referral_source(medium):
+        """The source of the names given after coming by a link of UTM medium
+        ``medium``: the referral invitation's (invoice, order e-mail), else
+        the portal."""
+        return medium if medium in PORTAL_SOURCES else "portal"
+
     def _readonly_unless_posted(self):
         """The page is read on the read replica; the form posted writes."""
         return request.httprequest.method == "GET"
@@ -67,6 +76,13 @@ class ReferralPortal(CustomerPortal):
         if request.httprequest.method == "POST":
             return self._post_referrals(post)
         outcome = request.session.pop(SESSION_KEY, None) or {}
+        # the link the customer came by (its UTM medium, kept by Odoo in a
+        # cookie when cookies are allowed) is sent with the form
+        source = self._referral_source(
+            post.get("utm_medium")
+            or outcome.get("source")
+            or request.httprequest.cookies.get(UTM_MEDIUM_COOKIE)
+        )
         refused = outcome.get("refused", [])[:FORM_ROWS]
         values = self._prepare_portal_layout_values()
         Referral = request.env["customer.referral"]
@@ -87,6 +103,7 @@ class ReferralPortal(CustomerPortal):
                 "error": outcome.get("error", False),
                 # the refused rows first, filled in as sent, then empty ones
                 "form_rows": refused + [{}] * (FORM_ROWS - len(refused)),
+                "referral_source": source,
                 "page_name": "referral",
                 "pager": pager,
                 "default_url": "/my/referrals",
@@ -96,12 +113,13 @@ class ReferralPortal(CustomerPortal):
 
     def _post_referrals(self, post):
         lines = self._referral_lines(post)
-        outcome = {"received": [], "refused": [], "error": False}
+        source = self._referral_source(post.get("referral_source"))
+        outcome = {"received": [], "refused": [], "error": False, "source": source}
         try:
             results = (
                 request.env["customer.referral"]
                 .sudo()
-                ._submit_portal(request.env.user.partner_id, lines)
+                ._submit_portal(request.env.user.partner_id, lines, source=source)
             )
         except ValidationError as exc:
             # nothing recorded: every row stays as it was

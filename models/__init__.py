@@ -23,6 +23,7 @@ from . import (
     customer_health_snapshot,
     customer_referral,
     customer_referral_intake,
+    customer_referral_invitation,
     customer_referral_mail,
     customer_referral_matching,
     customer_referral_privacy,

@@ -56,6 +56,9 @@ def create_referral_indexes(cr, table):
             create_index(cr, name, table, [expression])
 
 
+# The sources of the names a customer gives on the portal: directly, or
+# through the referral invitation's link (its UTM medium)
+PORTAL_SOURCES = ("portal", "invoice", "order_mail")
 PUBLIC_KEYS = ("name", "company_name", "email", "phone", "note", "consent")
 # What a referrer is told of a name: received (in the pipeline, or not pursued
 # for a reason they are not told), won or lost.
@@ -121,10 +124,19 @@ class CustomerReferral(models.Model):
         required=True, default=fields.Date.context_today, index=True, readonly=True
     )
     source = fields.Selection(
-        [("staff", "Staff"), ("portal", "Portal"), ("api", "API")],
+        [
+            ("staff", "Staff"),
+            ("portal", "Portal"),
+            ("api", "API"),
+            ("invoice", "Invoice Link"),
+            ("order_mail", "Order E-mail Link"),
+        ],
         required=True,
         default="staff",
         readonly=True,
+        help="Where the names came from: entered by a salesperson, given on the "
+        "portal (directly, or through the referral invitation's link on an "
+        "invoice or an order confirmation e-mail), or sent by an integration.",
     )
     submission_ref = fields.Char(
         readonly=True, copy=False, index=True, help="Names given together."

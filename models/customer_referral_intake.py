@@ -11,7 +11,7 @@ from odoo.exceptions import AccessError, ValidationError
 from odoo.tools import email_normalize, plaintext2html, single_email_re
 
 from .assignee import can_be_given_work
-from .customer_referral import PUBLIC_KEYS, phone_key
+from .customer_referral import PORTAL_SOURCES, PUBLIC_KEYS, phone_key
 
 # The same names given again on the portal within this many seconds (a
 # double click, a form sent twice) are not recorded twice.
@@ -83,9 +83,13 @@ class CustomerReferral(models.Model):
         return self.sudo()._submit(contact, referrals, source)
 
     @api.model
-    def _submit_portal(self, contact, referrals):
+    def _submit_portal(self, contact, referrals, source="portal"):
         """The names a customer's portal user gives, within the daily cap.
-        Each must have agreed to be contacted."""
+        Each must have agreed to be contacted. ``source``: one of
+        ``PORTAL_SOURCES``, the referral invitation's link the customer
+        came by, else portal."""
+        if source not in PORTAL_SOURCES:
+            source = "portal"
         if not referrals:
             raise ValidationError(self.env._("Enter at least one name."))
         company = self.env.company
@@ -98,14 +102,14 @@ class CustomerReferral(models.Model):
             [
                 ("referrer_id", "=", referrer.id),
                 ("company_id", "=", company.id),
-                ("source", "=", "portal"),
+                ("source", "in", PORTAL_SOURCES),
                 ("date", "=", fields.Date.context_today(self)),
             ]
         )
         results = self._submit(
             contact,
             referrals,
-            "portal",
+            source,
             limit=max(company.referral_portal_daily_cap - given_today, 0),
             require_consent=True,
         )
@@ -146,7 +150,7 @@ class CustomerReferral(models.Model):
             [
                 ("referrer_id", "=", referrer.id),
                 ("company_id", "=", self.env.company.id),
-                ("source", "=", "portal"),
+                ("source", "in", PORTAL_SOURCES),
                 ("create_date", ">=", since),
             ],
             order="id desc",

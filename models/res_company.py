@@ -1,9 +1,17 @@
 # Copyright 2026 customer_value contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
+from urllib.parse import urlencode
+
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
+from odoo.tools import is_html_empty
 
 from .column_defaults import set_column_defaults
+
+# The referral invitation's link: its UTM campaign, and its medium per place
+# (the portal records the medium as the referrals' source)
+INVITATION_CAMPAIGN = "referral_invitation"
+INVITATION_MEDIA = ("invoice", "order_mail")
 
 
 class ResCompany(models.Model):
@@ -111,6 +119,15 @@ class ResCompany(models.Model):
         default=10,
         help="Names a customer may give on the portal in one day.",
     )
+    referral_invitation_text = fields.Html(
+        string="Referral Invitation",
+        translate=True,
+        sanitize=True,
+        help="Printed on customer invoices and added to the invoice and order "
+        "confirmation e-mails sent to customers, with the reward and a link to "
+        "the portal page where they give names. Shown only when a referral "
+        "reward program is set; empty: no invitation.",
+    )
 
     def init(self):
         res = super().init()
@@ -132,6 +149,52 @@ class ResCompany(models.Model):
             ],
         )
         return res
+
+    def _cv_referral_invitation(self, medium, source):
+        """The referral invitation of the company, for a customer's document
+        of ``medium`` (one of ``INVITATION_MEDIA``), read in ``source`` (the
+        PDF, an e-mail): ``{"text", "rewards", "url"}``, or False when the
+        company has no referral program or no invitation text. The text and
+        the rewards are in the language of the environment."""
+        self.ensure_one()
+        if medium not in INVITATION_MEDIA:
+            raise ValueError(f"Unknown referral invitation medium {medium!r}")
+        # sudo: whoever prints or sends the document (an accountant, the
+        # portal) shows the programs' rewards
+        company = self.sudo()
+        names_program = company.referral_names_program_id.filtered("active")
+        won_program = company.referral_won_program_id.filtered("active")
+        text = company.referral_invitation_text
+        if not (names_program or won_program) or is_html_empty(text):
+            return False
+        rewards = []
+        if names_program.reward_ids:
+            rewards.append(
+                self.env._(
+                    "For every %(count)s people you recommend: %(reward)s",
+                    count=company.referral_names_count,
+                    reward=", ".join(names_program.reward_ids.mapped("description")),
+                )
+            )
+        if won_program.reward_ids:
+            rewards.append(
+                self.env._(
+                    "When someone you recommended becomes a customer: %(reward)s",
+                    reward=", ".join(won_program.reward_ids.mapped("description")),
+                )
+            )
+        query = urlencode(
+            {
+                "utm_campaign": INVITATION_CAMPAIGN,
+                "utm_medium": medium,
+                "utm_source": source,
+            }
+        )
+        return {
+            "text": text,
+            "rewards": rewards,
+            "url": f"{company.get_base_url()}/my/referrals?{query}",
+        }
 
     @api.constrains(
         "referral_names_count",

@@ -66,6 +66,9 @@ class ResConfigSettings(models.TransientModel):
     referral_portal_daily_cap = fields.Integer(
         related="company_id.referral_portal_daily_cap", readonly=False
     )
+    referral_invitation_text = fields.Html(
+        related="company_id.referral_invitation_text", readonly=False
+    )
 
     @api.constrains("crossgrade_grace_days")
     def _check_crossgrade_grace_days(self):

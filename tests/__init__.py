@@ -41,6 +41,7 @@ from . import (
     test_recurring_companion,
     test_recurring_companion_ui,
     test_referral_http,
+    test_referral_invitation,
     test_referral_reward_concurrency,
     test_rights_xmlrpc,
     test_rtl_ui,

@@ -112,6 +112,14 @@ ACTIONS = {
     ("customer.referral", "action_qualify"): {"all", "manager"},
     ("customer.referral", "action_erase_personal_data"): {"manager"},
     ("sale.order", "action_add_recurring_companion"): {"all", "manager"},
+    # any salesperson who may mark the check-in done in Odoo (the customer's
+    # contact card is not "own documents" nor bound to a company)
+    ("mail.activity", "action_done_ask_for_names"): {
+        "own",
+        "all",
+        "manager",
+        "other_company",
+    },
 }
 # Fields of the addon's models that only some users read: the referral's deal,
 # rejection reason, salesperson, rewards and figures are the sales team's (the
@@ -150,6 +158,12 @@ class TestAccessMatrix(TransactionCase):
             groups="sales_team.group_sale_salesman_all_leads",
         )
         cls.records = sample_records(cls.env, company, owner)
+        # a check-in with the owner's customer (salespeople ask it for names)
+        cls.records["mail.activity"] = cls.records[
+            "customer.referral"
+        ].referrer_id.activity_schedule(
+            "customer_value.mail_activity_check_in", user_id=owner.id
+        )
 
     def _run(self, func):
         """True when ``func`` runs, False on an access error; rolled back."""

@@ -259,6 +259,26 @@ class TestBadInputXmlrpc(XmlrpcCase):
             ),
         ]
         lines = quotation.order_line
+        check_in = self.records["customer.referral"].referrer_id.activity_schedule(
+            "customer_value.mail_activity_check_in", user_id=self.manager.id
+        )
+        calls += [
+            ("mail.activity", "action_done_ask_for_names", [[UNKNOWN_ID]], {}),
+            ("mail.activity", "action_done_ask_for_names", [[]], {}),
+            ("mail.activity", "action_done_ask_for_names", [["x"]], {}),
+            (
+                "mail.activity",
+                "action_done_ask_for_names",
+                [[*check_in.ids, UNKNOWN_ID]],
+                {},
+            ),
+            (
+                "mail.activity",
+                "action_done_ask_for_names",
+                [check_in.ids],
+                {"feedback": ["x"]},
+            ),
+        ]
         state = sub.sudo().read(["mrr", "plan_product_id"])[0]
         referral = self.records["customer.referral"]
         referral_state = referral.sudo().read(["name", "qualified_date", "email"])[0]
@@ -275,3 +295,4 @@ class TestBadInputXmlrpc(XmlrpcCase):
             referral.sudo().read(["name", "qualified_date", "email"])[0],
             referral_state,
         )
+        self.assertTrue(check_in.exists())

@@ -225,3 +225,43 @@ class TestHotPaths(TransactionCase):
         order = self._quotation(self.plan).with_env(self.env)
         with self.assertQueryCount(**{SALESMAN: 56}):
             order.action_confirm()
+
+    def _referral_invitation(self):
+        program = (
+            self.env["loyalty.program"]
+            .sudo()
+            .create(
+                {
+                    "name": "Hot Names Reward",
+                    "program_type": "coupons",
+                    "reward_ids": [Command.create({"discount": 10})],
+                }
+            )
+        )
+        self.env.company.sudo().write(
+            {
+                "referral_names_program_id": program.id,
+                "referral_invitation_text": "<p>Know someone? Tell us.</p>",
+            }
+        )
+
+    @users(SALESMAN)
+    @warmup
+    def test_confirm_and_send_the_confirmation(self):
+        """The confirmation e-mail carries the referral invitation (rendered
+        for the customer's copy, when the mail is made): 3 queries per
+        e-mail (the company's programs and their rewards), none when no mail
+        is sent (test_confirm_a_quotation)."""
+        self._referral_invitation()
+        self._quotation(self.product).with_env(self.env).with_context(
+            send_email=True
+        ).action_confirm()
+        order = self._quotation(self.product).with_env(self.env)
+        with self.assertQueryCount(**{SALESMAN: 53}):  # 50 without a program
+            order.with_context(send_email=True).action_confirm()
+        mails = (
+            self.env["mail.mail"]
+            .sudo()
+            .search([("model", "=", "sale.order"), ("res_id", "=", order.id)])
+        )
+        self.assertIn("Know someone?", "".join(mails.mapped("body_html")))

@@ -116,3 +116,50 @@ registry.category("web_tour.tours").add("customer_value_referral_portal_tour", {
         },
     ],
 });
+
+// Data is created by tests/test_referral_invitation.py: a salesperson marks
+// the check-in with their customer done from the chatter, with "Done & Ask
+// for Names", and enters the name the customer gives.
+registry.category("web_tour.tours").add("customer_value_check_in_names_tour", {
+    steps: () => [
+        {
+            content: "Mark the check-in done",
+            trigger: ".o-mail-Activity:contains('Check in') .o-mail-Activity-markDone",
+            run: "click",
+        },
+        {
+            trigger: ".o-mail-ActivityMarkAsDone textarea",
+            run: "edit Happy, knows a neighbour who needs us",
+        },
+        {
+            content: "Done, and ask the customer for names",
+            trigger: ".o-mail-ActivityMarkAsDone button.o_cv_done_ask_for_names",
+            run: "click",
+        },
+        {
+            content: "The names dialog opens for the customer",
+            trigger: ".modal .o_field_widget[name=referrer_contact_id] input:value('Tour Checked Co')",
+        },
+        {
+            trigger: ".modal .o_field_one2many[name=line_ids] .o_field_x2many_list_row_add a",
+            run: "click",
+        },
+        {
+            trigger: ".modal .o_data_row .o_field_widget[name=name] input",
+            run: "edit Nina Neighbour",
+        },
+        {
+            trigger: ".modal .o_data_row .o_field_widget[name=email] input",
+            run: "edit nina@neighbour.example",
+        },
+        {
+            content: "Record the name",
+            trigger: ".modal-footer button[name=action_submit]",
+            run: "click",
+        },
+        {
+            content: "It became a lead",
+            trigger: ".o_list_view .o_data_row:contains('Nina Neighbour'):contains('In Progress')",
+        },
+    ],
+});
