@@ -3,9 +3,11 @@ from .models.customer_referral import REFERRAL_INDEXES
 
 
 def post_init_hook(env):
-    """Last contact dates from the history of the database the addon is
-    installed into (one query); the job reads on from the last message."""
+    """Last contact dates and last newsletters opened from the history of
+    the database the addon is installed into (one query each); the job reads
+    on from the last message."""
     env["res.partner"]._backfill_last_contact()
+    env["res.partner"]._backfill_newsletter_opens()
     env["res.partner"]._init_contact_watermark()
 
 

@@ -7,7 +7,7 @@
     "customer feedback (NPS, CSAT, CES) with follow-ups, explained customer health, "
     "a contact rhythm, goals and a dashboard, referrals with loyalty rewards, "
     're-offers after "not now"',
-    "version": "18.0.1.6.0",
+    "version": "18.0.1.7.0",
     "category": "Sales/Sales",
     "website": "https://github.com/customer-value/customer_value",
     "author": "customer_value contributors",
@@ -24,6 +24,7 @@
         "survey",
         "spreadsheet_dashboard",
         "sale_loyalty",
+        "mass_mailing",
     ],
     "data": [
         "security/security.xml",
@@ -38,6 +39,7 @@
         "data/customer_health_data.xml",
         "data/crm_reoffer_data.xml",
         "data/customer_referral_data.xml",
+        "data/customer_newsletter_data.xml",
         "report/subscription_plan_family_report.xml",
         "views/crossgrade_competitor_views.xml",
         "views/crossgrade_competitor_product_views.xml",

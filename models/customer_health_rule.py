@@ -20,6 +20,7 @@ SIGNALS = [
     ("invoices_overdue", "Invoices overdue"),
     ("trial_ending", "Trial ending"),
     ("no_recurring_element", "No recurring element"),
+    ("ignores_newsletters", "Ignores our newsletters"),
 ]
 
 
@@ -44,7 +45,8 @@ class CustomerHealthRule(models.Model):
     )
     threshold = fields.Float(
         help="When the signal counts: a drop of MRR in %, an NPS fall in points, "
-        "days without contact, days before a trial ends, vouchers unused.",
+        "days without contact, days before a trial ends, vouchers unused, "
+        "newsletters received.",
     )
     window_days = fields.Integer(
         string="Window (days)",
@@ -495,4 +497,57 @@ class CustomerHealthRule(models.Model):
         return {
             partner_id: [(name, self.points, "sale.order", order_id)]
             for partner_id, order_id in rows
+        }
+
+    def _signal_ignores_newsletters(self, ids, today):
+        """At least ``threshold`` (3) mass mailings received within the window
+        (120 days) by the customer's contacts on the customers' list job's
+        mailing contacts, none opened, clicked or replied to, and no other
+        newsletter opened within it (``last_newsletter_open_date``). The
+        mailings of the whole database count (a mailing has no company)."""
+        since = today - timedelta(days=self.window_days or 120)
+        rows = self._rows(
+            SQL(
+                """
+                SELECT p.commercial_partner_id, count(DISTINCT t.mass_mailing_id)
+                  FROM mailing_trace t
+                  JOIN mailing_contact c ON c.id = t.res_id
+                  JOIN res_partner p ON p.id = c.customer_partner_id
+                  JOIN res_partner cp ON cp.id = p.commercial_partner_id
+                 WHERE t.model = 'mailing.contact'
+                   AND t.mass_mailing_id IN (
+                       SELECT m.id FROM mailing_mailing m
+                        WHERE m.sent_date IS NULL OR m.sent_date >= %(since)s)
+                   AND t.sent_datetime >= %(since)s
+                   AND t.trace_status IN ('sent', 'pending', 'open', 'reply')
+                   AND p.commercial_partner_id IN %(ids)s
+                   AND (cp.last_newsletter_open_date IS NULL
+                        OR cp.last_newsletter_open_date < %(since)s)
+              GROUP BY p.commercial_partner_id
+                HAVING count(DISTINCT t.mass_mailing_id) >= %(minimum)s
+                   AND NOT bool_or(t.open_datetime IS NOT NULL
+                                   OR t.links_click_datetime IS NOT NULL
+                                   OR t.reply_datetime IS NOT NULL
+                                   OR t.trace_status IN ('open', 'reply'))
+                """,
+                ids=ids,
+                since=since,
+                minimum=int(self.threshold) or 3,
+            )
+        )
+        days = self.window_days or 120
+        return {
+            partner_id: [
+                (
+                    self.env._(
+                        "%(count)s newsletters in %(days)s days, none opened",
+                        count=count,
+                        days=days,
+                    ),
+                    self.points,
+                    "res.partner",
+                    partner_id,
+                )
+            ]
+            for partner_id, count in rows
         }

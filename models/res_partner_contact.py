@@ -315,10 +315,11 @@ class ResPartner(models.Model):
         """Read the contacts since the last run: the messages past the
         watermark (at most ``batch_size`` ids), the meetings held, created or
         changed and the feedback answered since the last run (both with an
-        overlap of ``LATE_COMMIT_MARGIN``). Moving a date forward again is a
-        no-op, so reading twice is harmless. The customers whose last contact
-        moved get their check-in closed and their health refreshed. Returns
-        whether messages remain past the batch."""
+        overlap of ``LATE_COMMIT_MARGIN``); and, apart, the newsletters
+        opened or clicked since then (``last_newsletter_open_date``). Moving a
+        date forward again is a no-op, so reading twice is harmless. The
+        customers whose last contact moved get their check-in closed and their
+        health refreshed. Returns whether messages remain past the batch."""
         if not self._lock_contact_job():
             return False
         now = fields.Datetime.now()
@@ -340,6 +341,8 @@ class ResPartner(models.Model):
         for day, partner_ids in sorted(by_day.items()):
             self.browse(partner_ids)._contact_resumed(day)
         self._note_document_activities(watermark, up_to)
+        # the online touch, apart: newsletters opened or clicked since
+        self._backfill_newsletter_opens(since=min(last_run, now) - LATE_COMMIT_MARGIN)
         # the watermark passes the messages older than the margin, up to the
         # first recent one: a message with a lower id still uncommitted (its id
         # taken, not yet visible) is read next time, unless its transaction

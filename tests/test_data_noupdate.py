@@ -16,6 +16,7 @@ USER_EDITABLE = {
     "mail.template",
     "ir.config_parameter",
     "ir.sequence",
+    "mailing.list",
     "sale.subscription.change.reason",
     "sale.subscription.close.reason",
 }

@@ -141,7 +141,9 @@ class TestHotPaths(TransactionCase):
         Thread.message_process(
             False, REPLY.format(n=0, parent=self.thread_message.message_id)
         )
-        with self.assertQueryCount(33):
+        # 33 + 3 of Email Marketing (mass_mailing marks the replied traces
+        # on every routed e-mail), the same with or without this addon
+        with self.assertQueryCount(36):
             Thread.message_process(
                 False, REPLY.format(n=1, parent=self.thread_message.message_id)
             )
@@ -150,7 +152,8 @@ class TestHotPaths(TransactionCase):
     def test_incoming_new_email(self):
         Thread = self.env["mail.thread"]
         Thread.message_process("crm.lead", NEW.format(n=0))
-        with self.assertQueryCount(39):
+        # 39 + 1 of Email Marketing (its message_new override)
+        with self.assertQueryCount(40):
             Thread.message_process("crm.lead", NEW.format(n=1))
 
     @users(SALESMAN)

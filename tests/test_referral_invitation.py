@@ -12,6 +12,7 @@ from odoo.exceptions import AccessError, UserError
 from odoo.tests import Form, HttpCase, TransactionCase, new_test_user, tagged
 
 from .test_customer_referral import coupon_program
+from .xmlrpc_common import XmlrpcCase
 
 INVITATION = "Know someone who needs a hand? Tell us who."
 
@@ -490,3 +491,14 @@ class TestCheckInAsksForNamesUi(HttpCase):
             lambda m: m.mail_activity_type_id == check_in
         )
         self.assertIn("knows a neighbour", done.body)
+
+
+@tagged("post_install", "-at_install")
+class TestReferralInvitationXmlrpc(XmlrpcCase):
+    def test_readme_example(self):
+        lines = self._run_readme_example("### Referral invitation over XML-RPC")
+        self.assertEqual(lines, ["customer.referral.intake True", "0", "api 1"])
+        self.assertEqual(
+            str(self.env.company.referral_invitation_text),
+            "<p>Know someone who needs us? Tell us.</p>",
+        )
