@@ -34,10 +34,15 @@ def pre_init_hook(env):
 
 
 def uninstall_hook(env):
-    """The indexes the referrals added to partners and leads go with them;
-    the shared records stay, without their link to the addon."""
+    """The indexes the referrals added to partners and leads go with them, and
+    the next offers' work tables; the shared records stay, without their link
+    to the addon."""
     for name, _table, _expression in REFERRAL_INDEXES:
         env.cr.execute(f'DROP INDEX IF EXISTS "{name}"')
+    # the work tables of the next offers' job
+    env.cr.execute(
+        "DROP TABLE IF EXISTS customer_next_offer_pair, customer_next_offer_todo"
+    )
     env["ir.model.data"].search(
         [
             ("module", "=", "customer_value"),

@@ -166,12 +166,33 @@ class MailingMailing(models.Model):
 
     @api.model
     def _newsletter_product_of_month(self, month):
-        """The product of the month: the product most often sold to customers
-        in the month before ``month`` (confirmed orders, counted by order).
+        """The product of the month: the product most often in the customers'
+        next offers (not dismissed), what most customers do not have yet;
+        else (no offers computed) the product sold in the most confirmed
+        orders in the month before ``month``."""
+        groups = (
+            self.env["customer.next.offer"]
+            .sudo()
+            ._read_group(
+                [
+                    ("state", "in", ("new", "offered")),
+                    ("product_tmpl_id.active", "=", True),
+                    ("product_tmpl_id.sale_ok", "=", True),
+                ],
+                ["product_tmpl_id"],
+                ["__count"],
+                order="__count desc, product_tmpl_id",
+                limit=1,
+            )
+        )
+        if groups:
+            return groups[0][0].product_variant_id
+        return self._newsletter_product_sold_most(month)
 
-        Hook: once ``customer.next.offer`` exists, this is to return the
-        product most often in the customers' next offers (state new or
-        offered) instead, falling back to this."""
+    @api.model
+    def _newsletter_product_sold_most(self, month):
+        """The product in the most confirmed orders in the month before
+        ``month``."""
         start = month - relativedelta(months=1)
         self.env.flush_all()
         rows = self.env.execute_query(

@@ -460,8 +460,13 @@ class ResPartner(models.Model):
             )
         )
         partners = self.browse([row[0] for row in rows])
+        # what else they may need: their next offers, read for the batch
+        notes = partners._next_offers_note()
         activities = partners._schedule_owner_activities(
-            activity_type, self.env._("Check in with the customer"), today
+            activity_type,
+            self.env._("Check in with the customer"),
+            today,
+            note=lambda partner: notes.get(partner.id, False),
         )
         self.env["ir.cron"]._notify_progress(
             done=len(partners), remaining=int(len(partners) == batch_size)

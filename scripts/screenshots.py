@@ -71,6 +71,9 @@ respondent = waiting["partner_id"][0]
 portal_uid = ref("base.demo_user0")
 answer_url = f"/feedback/{waiting['access_token']}/9"
 
+# Deco Addict's next offers, as "Recompute Offers" on its form makes them
+call("res.partner", "action_compute_next_offers", [ref("base.res_partner_2")])
+
 SCREENS = [
     (
         "quotation",
@@ -183,6 +186,11 @@ SCREENS = [
         ".o_pivot table",
     ),
     (
+        "next_offers",
+        f"/odoo/res.partner/{ref('base.res_partner_2')}",
+        ".o_notebook_headers a[name=next_offers]",
+    ),
+    (
         "dashboard",
         "/odoo/action-spreadsheet_dashboard.ir_actions_dashboard_action",
         ".o_spreadsheet_dashboard_action .o_search_panel",
@@ -217,6 +225,9 @@ def shoot(page, name, url, ready, folder):
     if name == "customer_health":
         page.click(".o_notebook_headers a[name=customer_health]")
         page.wait_for_selector(".o_field_widget[name=health_reason_ids] .o_data_row")
+    if name == "next_offers":
+        page.click(".o_notebook_headers a[name=next_offers]")
+        page.wait_for_selector(".o_field_widget[name=next_offer_ids] .o_data_row")
     if name in ("customer_referrals", "referral_intake"):
         page.click(".o_notebook_headers a[name=referrals]")
         page.wait_for_selector(".o_field_widget[name=referral_ids] .o_data_row")

@@ -19,6 +19,8 @@ from . import (
     test_customer_health_writes,
     test_customer_health_xmlrpc,
     test_customer_newsletter,
+    test_customer_next_offer,
+    test_customer_next_offer_xmlrpc,
     test_customer_referral,
     test_customer_value_goal,
     test_dashboard,

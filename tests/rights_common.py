@@ -173,12 +173,34 @@ def sample_records(env, company, owner, label=""):
     )
     sold.action_confirm()
     env.flush_all()  # the attach rate is an SQL view
+    # the next offer of a customer of ``owner`` (written by the nightly job)
+    offer_customer = env["res.partner"].create(
+        {
+            "name": f"Matrix Offer Customer{label}",
+            "is_company": True,
+            "user_id": owner.id,
+        }
+    )
+    offer = env["customer.next.offer"].create(
+        {
+            "partner_id": offer_customer.id,
+            "company_id": company.id,
+            "product_tmpl_id": pro.product_tmpl_id.id,
+            "antecedent_tmpl_id": basic.product_tmpl_id.id,
+            "support": 0.5,
+            "lift": 2.0,
+            "score": 1.0,
+            "rank": 1,
+        }
+    )
     return {
         "sale.order": quotation,
         "companion": companion,
         "customer.companion.attach.report": env[
             "customer.companion.attach.report"
         ].browse(sold.order_line.id),
+        "customer.next.offer": offer,
+        "res.partner": offer_customer,
         "customer.referral": referral,
         "customer.feedback.touchpoint": touchpoint,
         "customer.feedback": feedback,

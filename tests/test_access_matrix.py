@@ -76,6 +76,9 @@ ACL = {
         "all": "crwd",
         "manager": "crwd",
     },
+    # written by the nightly job; salespeople offer or dismiss them
+    "customer.next.offer": {"portal": "", "own": "rw", "all": "rw", "manager": "crwd"},
+    "customer.whitespace.report": LOG,
 }
 for rights in ACL.values():
     rights.setdefault("internal", "")  # an internal user without sales rights
@@ -93,6 +96,7 @@ OWNED = {
     "customer.feedback.report",
     "customer.referral",
     "customer.companion.attach.report",
+    "customer.next.offer",
 }
 # Public actions on a colleague's records: who may run them.
 ACTIONS = {
@@ -112,9 +116,20 @@ ACTIONS = {
     ("customer.referral", "action_qualify"): {"all", "manager"},
     ("customer.referral", "action_erase_personal_data"): {"manager"},
     ("sale.order", "action_add_recurring_companion"): {"all", "manager"},
+    ("customer.next.offer", "action_create_opportunity"): {"all", "manager"},
+    ("customer.next.offer", "action_dismiss"): {"all", "manager"},
+    ("customer.next.offer", "action_open_dismiss"): {"all", "manager"},
     # any salesperson who may mark the check-in done in Odoo (the customer's
     # contact card is not "own documents" nor bound to a company)
     ("mail.activity", "action_done_ask_for_names"): {
+        "own",
+        "all",
+        "manager",
+        "other_company",
+    },
+    # any customer they read, in their own company (the offers they then
+    # see follow their rules)
+    ("res.partner", "action_compute_next_offers"): {
         "own",
         "all",
         "manager",
@@ -302,6 +317,7 @@ class TestAccessMatrix(TransactionCase):
             "action_add_recurring_companion": lambda order: (
                 order.action_add_recurring_companion(records["companion"].id)
             ),
+            "action_dismiss": lambda offer: offer.action_dismiss("Not for them"),
             "record_answer": lambda feedback: feedback.record_answer(3),
             "action_resolve_followup": lambda feedback: (
                 feedback.sudo()._apply_answer(3, None, "staff"),

@@ -279,9 +279,25 @@ class TestBadInputXmlrpc(XmlrpcCase):
                 {"feedback": ["x"]},
             ),
         ]
+        offer = self.records["customer.next.offer"]
+        calls += [
+            ("customer.next.offer", "action_dismiss", [[UNKNOWN_ID], "x"], {}),
+            ("customer.next.offer", "action_dismiss", [[], "x"], {}),
+            ("customer.next.offer", "action_dismiss", [offer.ids], {}),
+            ("customer.next.offer", "action_dismiss", [offer.ids, ""], {}),
+            ("customer.next.offer", "action_dismiss", [offer.ids, 5], {}),
+            ("customer.next.offer", "action_dismiss", [offer.ids, ["x"]], {}),
+            ("customer.next.offer", "action_dismiss", [offer.ids], {"reason": {}}),
+            ("customer.next.offer", "action_create_opportunity", [[UNKNOWN_ID]], {}),
+            ("customer.next.offer", "action_create_opportunity", [[]], {}),
+            ("customer.next.offer", "action_open_dismiss", [[UNKNOWN_ID]], {}),
+            ("customer.next.offer", "action_open_dismiss", [[]], {}),
+            ("res.partner", "action_compute_next_offers", [[UNKNOWN_ID]], {}),
+        ]
         state = sub.sudo().read(["mrr", "plan_product_id"])[0]
         referral = self.records["customer.referral"]
         referral_state = referral.sudo().read(["name", "qualified_date", "email"])[0]
+        offer_state = offer.sudo().read(["state", "dismiss_reason", "lead_id"])[0]
         for model, method, args, kwargs in calls:
             self.assertClean(
                 f"{model}.{method}{args}{kwargs}", model, method, *args, **kwargs
@@ -290,6 +306,10 @@ class TestBadInputXmlrpc(XmlrpcCase):
         self.assertEqual(sub.sudo().read(["mrr", "plan_product_id"])[0], state)
         quotation.invalidate_recordset()
         self.assertEqual(quotation.order_line, lines)
+        offer.invalidate_recordset()
+        self.assertEqual(
+            offer.sudo().read(["state", "dismiss_reason", "lead_id"])[0], offer_state
+        )
         referral.invalidate_recordset()
         self.assertEqual(
             referral.sudo().read(["name", "qualified_date", "email"])[0],

@@ -492,3 +492,29 @@ class TestCustomerNewsletter(SubscriptionCommon):
             self.customer.last_newsletter_open_date,
             (fields.Datetime.now() - relativedelta(days=199)).date(),
         )
+
+    def test_product_of_the_month_is_the_most_offered(self):
+        """With next offers computed, the product of the month is the one most
+        customers are offered (not dismissed), whatever sold last month."""
+        Offer = self.env["customer.next.offer"].sudo()
+        Offer.search([]).unlink()
+        with freeze_time("2031-10-20 10:00:00"):
+            self._order(self.buyer, self.router)
+        for partner, product, state in (
+            (self.customer, self.cable, "new"),
+            (self.buyer, self.cable, "offered"),
+            (self.prospect, self.router, "new"),
+            (self.prospect, self.cable, "dismissed"),
+        ):
+            Offer.create(
+                {
+                    "partner_id": partner.id,
+                    "company_id": self.env.company.id,
+                    "product_tmpl_id": product.product_tmpl_id.id,
+                    "state": state,
+                }
+            )
+        with freeze_time("2031-11-01 06:00:00"):
+            draft = self.env["mailing.mailing"]._cron_newsletter_draft()
+        self.assertIn("<strong>Cable</strong>", str(draft.body_arch))
+        self.assertNotIn("<strong>Router</strong>", str(draft.body_arch))
