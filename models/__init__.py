@@ -23,6 +23,7 @@ from . import (
     customer_health_reason,
     customer_health_snapshot,
     customer_next_offer,
+    customer_next_offer_computation,
     customer_referral,
     customer_referral_intake,
     customer_referral_invitation,

@@ -74,6 +74,14 @@ answer_url = f"/feedback/{waiting['access_token']}/9"
 # Deco Addict's next offers, as "Recompute Offers" on its form makes them
 call("res.partner", "action_compute_next_offers", [ref("base.res_partner_2")])
 
+# a customer invoice of the demo, printed: the referral invitation
+[invoice_id] = call(
+    "account.move",
+    "search",
+    [("move_type", "=", "out_invoice"), ("state", "=", "posted")],
+    limit=1,
+)
+
 SCREENS = [
     (
         "quotation",
@@ -191,6 +199,11 @@ SCREENS = [
         ".o_notebook_headers a[name=next_offers]",
     ),
     (
+        "invoice_invitation",
+        f"/report/html/account.report_invoice/{invoice_id}",
+        ".o_cv_referral_invitation",
+    ),
+    (
         "dashboard",
         "/odoo/action-spreadsheet_dashboard.ir_actions_dashboard_action",
         ".o_spreadsheet_dashboard_action .o_search_panel",
@@ -225,6 +238,12 @@ def shoot(page, name, url, ready, folder):
     if name == "customer_health":
         page.click(".o_notebook_headers a[name=customer_health]")
         page.wait_for_selector(".o_field_widget[name=health_reason_ids] .o_data_row")
+    if name == "invoice_invitation":
+        # the invitation follows the terms, at the bottom of the invoice
+        page.evaluate(
+            "document.querySelector('.o_cv_referral_invitation')"
+            ".scrollIntoView({block: 'center'})"
+        )
     if name == "next_offers":
         page.click(".o_notebook_headers a[name=next_offers]")
         page.wait_for_selector(".o_field_widget[name=next_offer_ids] .o_data_row")
