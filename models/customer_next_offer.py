@@ -155,6 +155,26 @@ class CustomerNextOffer(models.Model):
             product=self.product_tmpl_id.display_name,
         )
 
+    def write(self, vals):
+        """Offers are written by the nightly job and changed by their actions
+        (Create Opportunity, Dismiss); users type only the reason of a
+        dismissal, before dismissing."""
+        if not self.env.su and isinstance(vals, dict):
+            if set(vals) - {"dismiss_reason"}:
+                raise UserError(
+                    self.env._(
+                        "Next offers change by their buttons only (Create "
+                        "Opportunity, Dismiss) and the nightly job: %(fields)s "
+                        "cannot be written.",
+                        fields=", ".join(sorted(set(vals) - {"dismiss_reason"})),
+                    )
+                )
+            if any(offer.state == "dismissed" for offer in self):
+                raise UserError(
+                    self.env._("The reason of a dismissed offer stays as given.")
+                )
+        return super().write(vals)
+
     # ------------------------------------------------------------------
     # Public actions
     # ------------------------------------------------------------------
@@ -208,7 +228,8 @@ class CustomerNextOffer(models.Model):
                 }
             )
         )
-        self.write({"state": "offered", "lead_id": lead.id})
+        # sudo: the state and the opportunity change by this action only
+        self.sudo().write({"state": "offered", "lead_id": lead.id})
         return {
             "type": "ir.actions.act_window",
             "res_model": "crm.lead",
@@ -237,7 +258,8 @@ class CustomerNextOffer(models.Model):
                     customer=self.partner_id.display_name,
                 )
             )
-        self.write({"state": "dismissed", "dismiss_reason": reason.strip()})
+        # sudo: the state changes by this action only
+        self.sudo().write({"state": "dismissed", "dismiss_reason": reason.strip()})
         return True
 
     def action_open_dismiss(self):

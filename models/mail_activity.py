@@ -1,5 +1,5 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
-from odoo import fields, models
+from odoo import api, fields, models
 from odoo.exceptions import AccessError, RedirectWarning, UserError
 
 from .customer_value_input_mixin import is_record_id
@@ -17,6 +17,8 @@ class MailActivity(models.Model):
         "names the customer gives (the web client's Done & Ask for Names).",
     )
 
+    @api.depends("activity_type_id", "res_model")
+    @api.depends_context("uid")
     def _compute_ask_for_names(self):
         check_in = self.env.ref(CHECK_IN_ACTIVITY, raise_if_not_found=False)
         salesman = self.env.user.has_group("sales_team.group_sale_salesman")

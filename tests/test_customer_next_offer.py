@@ -389,6 +389,22 @@ class TestCustomerNextOffer(TransactionCase):
             )
         with self.assertRaises(AccessError):
             offer.unlink()
+        # the state, the opportunity and the figures change by the actions
+        for vals in (
+            {"state": "offered"},
+            {"state": "dismissed", "dismiss_reason": "x"},
+            {"lead_id": self.env["crm.lead"].create({"name": "Forged"}).id},
+            {"support": 1.0},
+        ):
+            with self.assertRaisesRegex(UserError, "by their buttons only"):
+                offer.write(vals)
+        self.assertEqual(offer.state, "new")
+        # the reason typed in the dialog, before dismissing; then it stays
+        offer.write({"dismiss_reason": "Has one"})
+        offer.action_dismiss()
+        with self.assertRaisesRegex(UserError, "stays as given"):
+            offer.write({"dismiss_reason": "Changed my mind"})
+        self.assertEqual(offer.dismiss_reason, "Has one")
 
     def test_salesperson_sees_own_customers_offers(self):
         self.Offer._compute_all()

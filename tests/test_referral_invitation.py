@@ -498,6 +498,7 @@ class TestReferralInvitationXmlrpc(XmlrpcCase):
     def test_readme_example(self):
         lines = self._run_readme_example("### Referral invitation over XML-RPC")
         self.assertEqual(lines, ["customer.referral.intake True", "0", "api 1"])
+        self.env.invalidate_all()
         self.assertEqual(
             str(self.env.company.referral_invitation_text),
             "<p>Know someone who needs us? Tell us.</p>",
