@@ -67,17 +67,7 @@ class ResPartner(models.Model):
         commercial = self.commercial_partner_id
         company = self.env.company
         # as the MRR of the customer: within the documents the user may read
-        mrr = dict(
-            self.env["sale.subscription"]._read_group(
-                [
-                    ("commercial_partner_id", "in", commercial.ids),
-                    ("company_id", "=", company.id),
-                    ("revenue_active", "=", True),
-                ],
-                ["commercial_partner_id"],
-                ["mrr:sum"],
-            )
-        )
+        mrr = self._current_mrr(company)
         one_off = self._one_off_revenue(commercial.ids, company)
         for partner in self:
             entity = partner.commercial_partner_id

@@ -37,13 +37,14 @@ class ResPartner(models.Model):
         groups="sales_team.group_sale_salesman",
     )
 
-    def _compute_subscription_mrr(self):
-        commercial = self.commercial_partner_id
-        company = self.env.company
-        mrr = dict(
+    def _current_mrr(self, company):
+        """{commercial partner: MRR of its running subscriptions in
+        ``company``} for these partners' commercial partners, within the
+        subscriptions the user may read; one aggregate query."""
+        return dict(
             self.env["sale.subscription"]._read_group(
                 [
-                    ("commercial_partner_id", "in", commercial.ids),
+                    ("commercial_partner_id", "in", self.commercial_partner_id.ids),
                     ("company_id", "=", company.id),
                     ("revenue_active", "=", True),
                 ],
@@ -51,6 +52,11 @@ class ResPartner(models.Model):
                 ["mrr:sum"],
             )
         )
+
+    def _compute_subscription_mrr(self):
+        commercial = self.commercial_partner_id
+        company = self.env.company
+        mrr = self._current_mrr(company)
         last = {}
         Change = self.env["sale.subscription.change"]
         if commercial:
