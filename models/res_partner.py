@@ -47,10 +47,8 @@ class ResPartner(models.Model):
     def _auto_init(self):
         """The next contact date is created empty: it follows the last contact
         date, which the post-init hook fills (with it) from the history in
-        one query; Odoo need not compute it partner by partner. The last
-        newsletter opened is created empty too and filled by the post-init
-        hook from the mailing traces."""
-        create_empty_columns(self, ["next_contact_date", "last_newsletter_open_date"])
+        one query; Odoo need not compute it partner by partner."""
+        create_empty_columns(self, ["next_contact_date"])
         return super()._auto_init()
 
     @api.model
