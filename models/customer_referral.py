@@ -441,6 +441,7 @@ class CustomerReferral(models.Model):
     def create(self, vals_list):
         if not self.env.su:
             self._cv_check_input(vals_list)  # before the referrer is read
+            self._check_source(vals_list, allowed=("staff",))
         for vals in vals_list:
             vals.setdefault("submission_ref", uuid.uuid4().hex)
             if vals.get("referrer_id"):
@@ -450,7 +451,23 @@ class CustomerReferral(models.Model):
         referrals.sudo()._process()
         return referrals
 
+    @api.model
+    def _check_source(self, vals_list, allowed=()):
+        """Where names came from is said by the way they were given (the
+        portal and its links, the API's ``submit``), not typed: a user
+        creating a referral gives it as staff, nobody rewrites it."""
+        for vals in vals_list:
+            if "source" in vals and vals["source"] not in allowed:
+                raise UserError(
+                    self.env._(
+                        "Where the names came from is recorded when they are "
+                        "given; it cannot be set or changed by hand."
+                    )
+                )
+
     def write(self, vals):
+        if not self.env.su:
+            self._check_source([vals])
         protected = {"referrer_id", "email", "phone", "company_id"} & set(vals)
         erasing = self.env.su and vals.get("personal_data_erased")
         if protected and not erasing and any(referral.lead_id for referral in self):

@@ -390,6 +390,11 @@ class TestReferralInvitationLink(HttpCase):
     def setUpClass(cls):
         super().setUpClass()
         invitation_setup(cls.env)
+        cls.salesman = new_test_user(
+            cls.env,
+            login="link_salesman",
+            groups="sales_team.group_sale_salesman_all_leads",
+        )
         cls.referrer = cls.env["res.partner"].create(
             {"name": "Linked Co", "is_company": True, "email": "office@linked.example"}
         )
@@ -460,6 +465,29 @@ class TestReferralInvitationLink(HttpCase):
             ),
             5,
         )
+        # nobody types where names came from: the analysis by source holds
+        Referral = self.env["customer.referral"].with_user(self.salesman)
+        with self.assertRaisesRegex(UserError, "cannot be set or changed"):
+            Referral.create(
+                {
+                    "name": "Forged Link",
+                    "email": "forged@link.example",
+                    "referrer_id": self.referrer.id,
+                    "source": "invoice",
+                }
+            )
+        staff = Referral.create(
+            {
+                "name": "Told Staff",
+                "email": "told@staff.example",
+                "referrer_id": self.referrer.id,
+                "source": "staff",
+            }
+        )
+        self.assertEqual(staff.source, "staff")
+        with self.assertRaisesRegex(UserError, "cannot be set or changed"):
+            referral.with_user(self.salesman).write({"source": "order_mail"})
+        self.assertEqual(referral.source, "invoice")
 
 
 @tagged("post_install", "-at_install")
